@@ -73,6 +73,7 @@ class Link:
     predicate: str
     target_type: str
     target_name: str
+    target_code: str | None = None  # the target's division code, where it is a coded place
 
 
 @dataclass(frozen=True)
@@ -126,17 +127,29 @@ class Entity:
     kind: str | None = None
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.type, self.name)
+    def key(self) -> "EntityKey":
+        return EntityKey(self.type, self.name, self.code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
+class EntityKey:
+    """What identifies an entity: its type, canonical name and (for coded places) division code.
+
+    Two same-name towns of different counties differ by code, so they are never merged.
+    """
+
+    type: str
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True, order=True)
 class Relation:
-    """A directed edge between two entities, keyed by (type, name)."""
+    """A directed edge between two entities."""
 
-    subject: tuple[str, str]
+    subject: EntityKey
     predicate: str
-    object: tuple[str, str]
+    object: EntityKey
 
 
 @dataclass(frozen=True)
@@ -146,4 +159,4 @@ class PageResult:
     page: Page
     articles: tuple[Article, ...]
     mentions: tuple[Mention, ...]
-    subjects: tuple[tuple[int, tuple[str, ...]], ...] = field(default=())  # (article index, county names)
+    subjects: tuple[tuple[int, tuple["EntityKey", ...]], ...] = field(default=())  # (article index, subjects)

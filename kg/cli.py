@@ -1,0 +1,93 @@
+"""The command line: a thin skin over the library. Parses arguments, calls one function, reports.
+
+    kg build FILE_OR_DIR... -o OUT      build graph.ttl and graph.html
+    kg validate GRAPH.ttl               check a graph against the ontology's SHACL shapes
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from kg.errors import KgError
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.export.files import write_atomic
+    from kg.pipeline import build
+    from kg.rdf import to_graph
+    from kg.read import expand_inputs, read_pages
+
+    files, missing = expand_inputs(args.inputs, args.glob)
+    result = build([*missing, *read_pages(files)])
+    for err in result.skipped:
+        print(f"error: {err}", file=sys.stderr)
+    graph = to_graph(result.linked)
+    out: Path = args.output
+    write_atomic(out / "graph.ttl", graph.serialize(format="turtle").encode("utf-8"))
+    if not args.no_html:
+        from kg.export.html import write_html
+
+        sources = ", ".join(r.page.source for r in result.linked.results)
+        write_html(graph, out / "graph.html", title=f"党建知识图谱：{sources}")
+    _print_summary(result, len(graph), out)
+    return 1 if result.skipped else 0
+
+
+def _print_summary(result, triples: int, out: Path) -> None:
+    linked = result.linked
+    articles = sum(len(r.articles) for r in linked.results)
+    by_type = Counter(e.type for e in linked.entities)
+    print(f"{len(linked.results)} pages built, {len(result.skipped)} skipped")
+    print(f"{articles} articles, {len(linked.entities)} entities, {len(linked.relations)} relations, {triples} triples")
+    print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())))
+    print(f"written to {out}")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from kg.validate import format_report, undeclared_terms, validate
+
+    graph = Graph()
+    try:
+        graph.parse(args.graph, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise KgError(f"{args.graph}: cannot read graph ({exc})") from None
+    report = validate(graph)
+    print(format_report(report))
+    unknown = undeclared_terms(graph)
+    for term in unknown:
+        print(f"undeclared term: {term}")
+    return 0 if report.conforms and not unknown else 1
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from Chinese local news pages.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the graph of pages (files or directories)")
+    build.add_argument("inputs", nargs="+", type=Path, help="page files or directories of pages")
+    build.add_argument("-o", "--output", type=Path, default=Path("out"), help="output directory (default: out)")
+    build.add_argument("--glob", default="*.txt", help="pattern of page files inside directories (default: *.txt)")
+    build.add_argument("--no-html", action="store_true", help="skip the HTML view")
+    build.set_defaults(run=_cmd_build)
+
+    validate = commands.add_parser("validate", help="validate a graph against the ontology's SHACL shapes")
+    validate.add_argument("graph", type=Path)
+    validate.set_defaults(run=_cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KgError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Composes the stages, one direction:
+
+    read pages -> segment articles -> normalise each article's text
+      -> places -> story locality -> organizations -> programs, documents, people
+      -> relate (entities, relations) -> rdf graph
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from kg.errors import PageError
+from kg.extract.documents import find_documents
+from kg.extract.organizations import find_organizations
+from kg.extract.people import find_people
+from kg.extract.places import find_places, story_locality
+from kg.extract.programs import find_programs
+from kg.gazetteer import load_gazetteer
+from kg.model import Article, EntityKey, Locality, Mention, Page, PageResult
+from kg.normalize import normalize
+from kg.relate import Linked, relate
+from kg.segment import segment
+
+
+def subject_keys(locality: Locality, places: Iterable[Mention]) -> tuple[EntityKey, ...]:
+    """The county (or, for a story of the whole city, the city) the story is about."""
+    if not locality.subject:
+        return ()
+    type_ = "county" if locality.county else "city"
+    for m in places:
+        if m.type == type_ and m.name == locality.subject:
+            return (EntityKey(m.type, m.name, m.code),)
+    return (EntityKey(type_, locality.subject),)
+
+
+def extract_article(page: Page, article: Article) -> tuple[tuple[Mention, ...], tuple[EntityKey, ...]]:
+    text = normalize(page.text[article.start:article.end], base=article.start)
+    if not text.text:
+        return (), ()
+    gazetteer = load_gazetteer()
+    places = find_places(article, text, gazetteer)
+    locality = story_locality(article, places, gazetteer)
+    organizations = find_organizations(article, text, locality, places)
+    programs = find_programs(article, text, locality, organizations)
+    documents = find_documents(article, text, locality, organizations)
+    people = find_people(article, text, organizations)
+    mentions = places + organizations + programs + documents + people
+    return mentions, subject_keys(locality, places)
+
+
+def build_page(page: Page) -> PageResult:
+    articles = segment(page)
+    mentions: list[Mention] = []
+    subjects = []
+    for article in articles:
+        found, about = extract_article(page, article)
+        mentions.extend(found)
+        subjects.append((article.index, about))
+    ordered = sorted(set(mentions), key=lambda m: (m.article, m.start, m.end, m.type, m.name))
+    return PageResult(page, articles, tuple(ordered), tuple(subjects))
+
+
+@dataclass(frozen=True)
+class Build:
+    """What a build produced and what it had to skip."""
+
+    linked: Linked
+    skipped: tuple[PageError, ...]
+
+
+def build(pages: Iterable[Page | PageError]) -> Build:
+    """Build every page; a page that fails is reported and skipped, the others go on."""
+    results: list[PageResult] = []
+    skipped: list[PageError] = []
+    for page in pages:
+        if isinstance(page, PageError):
+            skipped.append(page)
+            continue
+        try:
+            results.append(build_page(page))
+        except Exception as exc:  # noqa: BLE001 - one bad page must never stop the others
+            skipped.append(PageError(page.source, f"could not be built ({type(exc).__name__}: {exc})"))
+    results.sort(key=lambda r: r.page.source)
+    return Build(relate(results), tuple(sorted(skipped, key=lambda e: e.source)))

@@ -1,0 +1,116 @@
+"""The only module that builds rdflib graphs: linked results -> triples.
+
+Identifiers are derived from content, never from build order: a coded place
+is `id/place/<division code>`, any other entity `id/<type>/<hash of its
+name>`, an article `id/article/<page>/<index>`, a mention
+`id/mention/<page>/<start>-<end>-<type>`.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from kg.model import Article, EntityKey, Mention
+from kg.relate import Linked
+from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _page_slug(source: str) -> str:
+    return quote(PurePath(source).stem, safe="")
+
+
+def entity_iri(key: EntityKey) -> URIRef:
+    if key.code:
+        return ID[f"place/{key.code}"]
+    digest = hashlib.sha1(f"{key.type}|{key.name}".encode("utf-8")).hexdigest()[:16]
+    return ID[f"{key.type}/{digest}"]
+
+
+def article_iri(article: Article) -> URIRef:
+    return ID[f"article/{_page_slug(article.source)}/{article.index}"]
+
+
+def mention_iri(source: str, start: int, end: int, type_: str) -> URIRef:
+    return ID[f"mention/{_page_slug(source)}/{start}-{end}-{type_}"]
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    g.bind("dj", DJ._NS)
+    g.bind("id", ID)
+    g.bind("skos", SKOS)
+    return g
+
+
+def to_graph(linked: Linked) -> Graph:
+    g = new_graph()
+    for entity in linked.entities:
+        node = entity_iri(entity.key)
+        g.add((node, RDF.type, CLASS_OF_TYPE[entity.type]))
+        g.add((node, RDFS.label, _zh(entity.name)))
+        for alias in entity.aliases:
+            g.add((node, SKOS.altLabel, _zh(alias)))
+        if entity.code:
+            g.add((node, DJ.divisionCode, Literal(entity.code)))
+        if entity.kind:
+            g.add((node, DJ.orgKind, Literal(entity.kind)))
+    for rel in linked.relations:
+        g.add((entity_iri(rel.subject), PROPERTY_OF_LINK[rel.predicate], entity_iri(rel.object)))
+    for result in linked.results:
+        subjects = dict(result.subjects)
+        for article in result.articles:
+            _add_article(g, article, subjects.get(article.index, ()))
+        for mention in result.mentions:
+            _add_mention(g, mention, linked.entity_of[mention])
+    return g
+
+
+def _add_article(g: Graph, article: Article, subjects: tuple[EntityKey, ...]) -> None:
+    node = article_iri(article)
+    g.add((node, RDF.type, DJ.Article))
+    g.add((node, DJ.sourceFile, Literal(article.source)))
+    g.add((node, DJ.kind, Literal(article.kind)))
+    g.add((node, DJ.startOffset, _int(article.start)))
+    g.add((node, DJ.endOffset, _int(article.end)))
+    if article.headline:
+        g.add((node, DJ.headline, _zh(article.headline)))
+    if article.dateline:
+        g.add((node, DJ.dateline, _zh(article.dateline)))
+    for credit in article.credits:
+        person = entity_iri(EntityKey("reporter", credit.name))
+        g.add((node, DJ.reporter if credit.role == "reporter" else DJ.photographer, person))
+        evidence = mention_iri(article.source, credit.start, credit.end, "reporter")
+        _add_evidence(g, evidence, person, node, credit.start, credit.end, credit.name, None)
+    for key in subjects:
+        g.add((node, DJ.about, entity_iri(key)))
+
+
+def _add_mention(g: Graph, mention: Mention, key: EntityKey) -> None:
+    article = ID[f"article/{_page_slug(mention.source)}/{mention.article}"]
+    entity = entity_iri(key)
+    g.add((article, DJ.mentions, entity))
+    node = mention_iri(mention.source, mention.start, mention.end, mention.type)
+    _add_evidence(g, node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
+
+
+def _add_evidence(g, node, entity, article, start, end, text, sentence) -> None:
+    g.add((node, RDF.type, DJ.Mention))
+    g.add((node, DJ.mentionOf, entity))
+    g.add((node, DJ.inArticle, article))
+    g.add((node, DJ.startOffset, _int(start)))
+    g.add((node, DJ.endOffset, _int(end)))
+    g.add((node, DJ.text, _zh(text)))
+    if sentence:
+        g.add((node, DJ.sentence, _zh(sentence)))

@@ -153,6 +153,25 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A figure a story reports (`选派2250余名民情书记`): value scaled by 万/亿, its unit,
+    what it counts, whether it is approximate (余/多/近…), the entity it is attached to,
+    and the evidence (printed text, offsets, sentence)."""
+
+    source: str
+    article: int
+    value: str  # a decimal number as text, so it serialises exactly
+    unit: str
+    counts: str | None
+    approximate: bool
+    text: str
+    start: int
+    end: int
+    sentence: str
+    of: EntityKey | None = None
+
+
+@dataclass(frozen=True)
 class PageResult:
     """Everything extracted from one page."""
 
@@ -160,3 +179,4 @@ class PageResult:
     articles: tuple[Article, ...]
     mentions: tuple[Mention, ...]
     subjects: tuple[tuple[int, tuple["EntityKey", ...]], ...] = field(default=())  # (article index, subjects)
+    quantities: tuple[Quantity, ...] = ()

@@ -15,8 +15,9 @@ from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places, story_locality
 from kg.extract.programs import find_programs
+from kg.extract.quantities import find_quantities
 from kg.gazetteer import load_gazetteer
-from kg.model import Article, EntityKey, Locality, Mention, Page, PageResult
+from kg.model import Article, EntityKey, Locality, Mention, Page, PageResult, Quantity
 from kg.normalize import normalize
 from kg.relate import Linked, relate
 from kg.segment import segment
@@ -33,10 +34,17 @@ def subject_keys(locality: Locality, places: Iterable[Mention]) -> tuple[EntityK
     return (EntityKey(type_, locality.subject),)
 
 
-def extract_article(page: Page, article: Article) -> tuple[tuple[Mention, ...], tuple[EntityKey, ...]]:
+@dataclass(frozen=True)
+class ArticleFindings:
+    mentions: tuple[Mention, ...]
+    subjects: tuple[EntityKey, ...]
+    quantities: tuple[Quantity, ...]
+
+
+def extract_article(page: Page, article: Article) -> ArticleFindings:
     text = normalize(page.text[article.start:article.end], base=article.start)
     if not text.text:
-        return (), ()
+        return ArticleFindings((), (), ())
     gazetteer = load_gazetteer()
     places = find_places(article, text, gazetteer)
     locality = story_locality(article, places, gazetteer)
@@ -45,19 +53,22 @@ def extract_article(page: Page, article: Article) -> tuple[tuple[Mention, ...], 
     documents = find_documents(article, text, locality, organizations)
     people = find_people(article, text, organizations)
     mentions = places + organizations + programs + documents + people
-    return mentions, subject_keys(locality, places)
+    quantities = find_quantities(article, text, locality, mentions)
+    return ArticleFindings(mentions, subject_keys(locality, places), quantities)
 
 
 def build_page(page: Page) -> PageResult:
     articles = segment(page)
     mentions: list[Mention] = []
+    quantities: list[Quantity] = []
     subjects = []
     for article in articles:
-        found, about = extract_article(page, article)
-        mentions.extend(found)
-        subjects.append((article.index, about))
+        found = extract_article(page, article)
+        mentions.extend(found.mentions)
+        quantities.extend(found.quantities)
+        subjects.append((article.index, found.subjects))
     ordered = sorted(set(mentions), key=lambda m: (m.article, m.start, m.end, m.type, m.name))
-    return PageResult(page, articles, tuple(ordered), tuple(subjects))
+    return PageResult(page, articles, tuple(ordered), tuple(subjects), tuple(quantities))
 
 
 @dataclass(frozen=True)

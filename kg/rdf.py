@@ -14,9 +14,9 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.model import Article, EntityKey, Mention
+from kg.model import Article, EntityKey, Mention, Quantity
 from kg.relate import Linked
-from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK
+from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK, SCHEMA
 
 
 def _zh(text: str) -> Literal:
@@ -51,6 +51,7 @@ def new_graph() -> Graph:
     g.bind("dj", DJ._NS)
     g.bind("id", ID)
     g.bind("skos", SKOS)
+    g.bind("schema", SCHEMA)
     return g
 
 
@@ -74,7 +75,26 @@ def to_graph(linked: Linked) -> Graph:
             _add_article(g, article, subjects.get(article.index, ()))
         for mention in result.mentions:
             _add_mention(g, mention, linked.entity_of[mention])
+        for quantity in result.quantities:
+            _add_quantity(g, quantity, linked.resolve(quantity.of) if quantity.of else None)
     return g
+
+
+def _add_quantity(g: Graph, quantity: Quantity, of: EntityKey | None) -> None:
+    article = ID[f"article/{_page_slug(quantity.source)}/{quantity.article}"]
+    node = ID[f"quantity/{_page_slug(quantity.source)}/{quantity.start}-{quantity.end}"]
+    g.add((node, RDF.type, DJ.Quantity))
+    g.add((article, DJ.reports, node))
+    g.add((node, SCHEMA.value, Literal(quantity.value, datatype=XSD.decimal)))
+    g.add((node, SCHEMA.unitText, _zh(quantity.unit)))
+    g.add((node, DJ.approximate, Literal(quantity.approximate)))
+    if quantity.counts:
+        g.add((node, DJ.counts, _zh(quantity.counts)))
+    if of is not None:
+        g.add((node, DJ.quantityOf, entity_iri(of)))
+    evidence = mention_iri(quantity.source, quantity.start, quantity.end, "quantity")
+    g.add((node, DJ.evidence, evidence))
+    _add_evidence(g, evidence, node, article, quantity.start, quantity.end, quantity.text, quantity.sentence)
 
 
 def _add_article(g: Graph, article: Article, subjects: tuple[EntityKey, ...]) -> None:

@@ -99,10 +99,14 @@ class Linked:
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...]
     entity_of: dict  # Mention -> EntityKey
+    resolver: KeyResolver
+
+    def resolve(self, key: EntityKey) -> EntityKey:
+        return self.resolver.resolve(key.type, key.name, key.code)
 
 
 def relate(results: Iterable[PageResult]) -> Linked:
     results = tuple(results)
     resolver = KeyResolver(all_mentions(results))
     entity_of = {m: resolver.resolve(m.type, m.name, m.code) for m in all_mentions(results)}
-    return Linked(results, collect_entities(results), collect_relations(results), entity_of)
+    return Linked(results, collect_entities(results), collect_relations(results), entity_of, resolver)

@@ -10,6 +10,7 @@ from rdflib.term import URIRef
 
 DJ_IRI = "https://w3id.org/dangjian-kg/ontology#"
 ID = Namespace("https://w3id.org/dangjian-kg/id/")
+SCHEMA = Namespace("https://schema.org/")
 
 
 class DJ(DefinedNamespace):
@@ -30,6 +31,7 @@ class DJ(DefinedNamespace):
     Person: URIRef
     Reporter: URIRef
     Mention: URIRef
+    Quantity: URIRef
 
     # article properties
     sourceFile: URIRef
@@ -57,6 +59,13 @@ class DJ(DefinedNamespace):
     endOffset: URIRef
     text: URIRef
     sentence: URIRef
+
+    # reported figures
+    reports: URIRef
+    quantityOf: URIRef
+    counts: URIRef
+    approximate: URIRef
+    evidence: URIRef
 
 
 # Entity type (model.ENTITY_TYPES) -> class.

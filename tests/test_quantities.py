@@ -1,0 +1,49 @@
+import pytest
+
+from kg.extract.quantities import find_quantities
+from kg.model import Article, EntityKey, Locality, Mention
+from kg.normalize import normalize
+
+LOCALITY = Locality("梁山县", "济宁市", "山东省")
+
+
+def _find(body, mentions=()):
+    text = "本报梁山讯（通讯员 甲）" + body
+    article = Article("p.txt", 0, "news", None, "梁山", (), 0, len(text), text.index("）") + 1, len(text))
+    return text, find_quantities(article, normalize(text), LOCALITY, tuple(mentions))
+
+
+@pytest.mark.parametrize(
+    "body, value, unit, counts, approximate",
+    [
+        ("分设 61\n个乡镇机关党支部。", "61", "个", "乡镇机关党支部", False),
+        ("选派2250余名民情书记。", "2250", "名", "民情书记", True),
+        ("协调资金 160 万元，新建水渠。", "1600000", "元", "资金", False),
+        ("培训村民 203\n人。", "203", "人", "村民", False),
+        ("服务近 1.5万人次。", "15000", "人次", "服务", True),
+    ],
+)
+def test_quantities_value_unit_counted_and_approximation(body, value, unit, counts, approximate):
+    text, found = _find(body)
+    assert len(found) == 1
+    q = found[0]
+    assert (q.value, q.unit, q.counts, q.approximate) == (value, unit, counts, approximate)
+    assert text[q.start:q.end].replace(" ", "").replace("\n", "") == q.text.replace(" ", "")
+
+
+def test_quantities_dates_are_not_figures():
+    _, found = _find("2021年7月以来，工作扎实。")
+    assert found == ()
+
+
+def test_quantities_attach_to_the_program_of_the_sentence():
+    text, _ = _find("实施“红色物业”工程，建成 12 个驿站。")
+    at = text.index("“红色物业”工程")
+    program = Mention("p.txt", 0, "program", "红色物业工程", "“红色物业”工程", at, at + 8, "")
+    _, found = _find("实施“红色物业”工程，建成 12 个驿站。", [program])
+    assert found[0].of == EntityKey("program", "红色物业工程")
+
+
+def test_quantities_fall_back_to_the_story_county():
+    _, found = _find("建成 12 个驿站。")
+    assert found[0].of == EntityKey("county", "梁山县")

@@ -2,6 +2,7 @@
 
     kg build FILE_OR_DIR... -o OUT      build graph.ttl and graph.html
     kg validate GRAPH.ttl               check a graph against the ontology's SHACL shapes
+    kg query QUERY_OR_FILE.rq           run SPARQL over a built graph
 """
 from __future__ import annotations
 
@@ -14,18 +15,23 @@ from kg.errors import KgError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from kg.export.files import write_atomic
+    from kg.export.formats import FORMATS, write_formats
     from kg.pipeline import build
-    from kg.rdf import to_graph
+    from kg.rdf import to_dataset, to_graph
     from kg.read import expand_inputs, read_pages
 
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise KgError(f"unknown format(s) {', '.join(unknown)}; choose from {','.join(FORMATS)}")
     files, missing = expand_inputs(args.inputs, args.glob)
     result = build([*missing, *read_pages(files)])
     for err in result.skipped:
         print(f"error: {err}", file=sys.stderr)
     graph = to_graph(result.linked)
     out: Path = args.output
-    write_atomic(out / "graph.ttl", graph.serialize(format="turtle").encode("utf-8"))
+    dataset = to_dataset(result.linked) if "trig" in formats else None
+    write_formats(graph, dataset, out, formats)
     if not args.no_html:
         from kg.export.html import write_html
 
@@ -46,21 +52,36 @@ def _print_summary(result, triples: int, out: Path) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-
     from kg.validate import format_report, undeclared_terms, validate
 
-    graph = Graph()
-    try:
-        graph.parse(args.graph, format="turtle")
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise KgError(f"{args.graph}: cannot read graph ({exc})") from None
+    graph = _load_graph(args.graph)
     report = validate(graph)
     print(format_report(report))
     unknown = undeclared_terms(graph)
     for term in unknown:
         print(f"undeclared term: {term}")
     return 0 if report.conforms and not unknown else 1
+
+
+def _load_graph(path: Path):
+    from rdflib import Graph
+
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise KgError(f"{path}: no such graph file (build one with 'kg build')") from None
+    except Exception as exc:  # rdflib's parsers raise many kinds
+        raise KgError(f"{path}: cannot read graph ({type(exc).__name__}: {exc})") from None
+    return graph
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import FORMATTERS, read_query, run_query
+
+    answer = run_query(_load_graph(args.graph), read_query(args.query))
+    print(FORMATTERS[args.format](answer))
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -72,11 +93,19 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=Path("out"), help="output directory (default: out)")
     build.add_argument("--glob", default="*.txt", help="pattern of page files inside directories (default: *.txt)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML view")
+    build.add_argument("--format", default="ttl",
+                       help="comma-separated output formats: ttl,nt,jsonld,trig,graphml,csv (Turtle always)")
     build.set_defaults(run=_cmd_build)
 
     validate = commands.add_parser("validate", help="validate a graph against the ontology's SHACL shapes")
     validate.add_argument("graph", type=Path)
     validate.set_defaults(run=_cmd_validate)
+
+    query = commands.add_parser("query", help="run a SPARQL query (text or .rq file) with the dj: prefixes predefined")
+    query.add_argument("query", help="SPARQL text or the path of a .rq file")
+    query.add_argument("--graph", type=Path, default=Path("out/graph.ttl"), help="graph file (default: out/graph.ttl)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(run=_cmd_query)
     return parser
 
 

@@ -11,10 +11,10 @@ import hashlib
 from pathlib import PurePath
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.model import Article, EntityKey, Mention, Quantity
+from kg.model import Article, EntityKey, Mention, PageResult, Quantity
 from kg.relate import Linked
 from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK, SCHEMA
 
@@ -57,6 +57,31 @@ def new_graph() -> Graph:
 
 def to_graph(linked: Linked) -> Graph:
     g = new_graph()
+    add_entities(g, linked)
+    for result in linked.results:
+        add_page(g, result, linked)
+    return g
+
+
+def page_graph_iri(source: str) -> URIRef:
+    return ID[f"graph/{_page_slug(source)}"]
+
+
+ENTITIES_GRAPH = ID["graph/entities"]
+
+
+def to_dataset(linked: Linked) -> Dataset:
+    """Entities and their relations in one named graph, each page's articles and evidence in its own."""
+    ds = Dataset()
+    for prefix, ns in new_graph().namespaces():
+        ds.bind(prefix, ns)
+    add_entities(ds.graph(ENTITIES_GRAPH), linked)
+    for result in linked.results:
+        add_page(ds.graph(page_graph_iri(result.page.source)), result, linked)
+    return ds
+
+
+def add_entities(g: Graph, linked: Linked) -> None:
     for entity in linked.entities:
         node = entity_iri(entity.key)
         g.add((node, RDF.type, CLASS_OF_TYPE[entity.type]))
@@ -69,15 +94,16 @@ def to_graph(linked: Linked) -> Graph:
             g.add((node, DJ.orgKind, Literal(entity.kind)))
     for rel in linked.relations:
         g.add((entity_iri(rel.subject), PROPERTY_OF_LINK[rel.predicate], entity_iri(rel.object)))
-    for result in linked.results:
-        subjects = dict(result.subjects)
-        for article in result.articles:
-            _add_article(g, article, subjects.get(article.index, ()))
-        for mention in result.mentions:
-            _add_mention(g, mention, linked.entity_of[mention])
-        for quantity in result.quantities:
-            _add_quantity(g, quantity, linked.resolve(quantity.of) if quantity.of else None)
-    return g
+
+
+def add_page(g: Graph, result: PageResult, linked: Linked) -> None:
+    subjects = dict(result.subjects)
+    for article in result.articles:
+        _add_article(g, article, tuple(linked.resolve(k) for k in subjects.get(article.index, ())))
+    for mention in result.mentions:
+        _add_mention(g, mention, linked.entity_of[mention])
+    for quantity in result.quantities:
+        _add_quantity(g, quantity, linked.resolve(quantity.of) if quantity.of else None)
 
 
 def _add_quantity(g: Graph, quantity: Quantity, of: EntityKey | None) -> None:

@@ -70,7 +70,7 @@ def collect_entities(results: Iterable[PageResult]) -> tuple[Entity, ...]:
                 surfaces[EntityKey("reporter", credit.name)].add(credit.name)
         for _, subject_keys in r.subjects:
             for key in subject_keys:
-                surfaces.setdefault(key, set())
+                surfaces.setdefault(resolver.resolve(key.type, key.name, key.code), set())
     entities = []
     for key in sorted(surfaces, key=sort_key):
         kind = min(kinds[key].items(), key=lambda kv: (-kv[1], kv[0]))[0] if kinds[key] else None

@@ -1,0 +1,119 @@
+"""Person finder: named individuals other than the story's credited reporters.
+
+A Chinese personal name (a common surname + 1-2 characters) is taken only where its
+context shows it is a person (`kg/data/person_patterns.tsv`): a title or role right before
+it (`第一书记张三说`, `党员李四，`) with a word or punctuation that can end a name right
+after it, or a personal title right after it (`张三同志`). Better to miss a person than to
+invent one: a name-like string without such context is not listed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.model import Article, Mention
+from kg.normalize import Normalized
+from kg.resources import load_table
+
+PERSON = "person"
+_NAME_ENDS_PUNCT = set("，。、；：？！,.;:?!“”（）()《》—…")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    before: tuple[str, ...]  # longest first
+    after: tuple[str, ...]
+    name_end: tuple[str, ...]
+    not_name: frozenset[str]
+    surnames: frozenset[str]
+    not_name_chars: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    by_kind: dict[str, list[str]] = {}
+    for row in load_table("person_patterns.tsv"):
+        by_kind.setdefault(row["kind"], []).append(row["word"])
+
+    def longest_first(kind: str) -> tuple[str, ...]:
+        return tuple(sorted(by_kind.get(kind, []), key=len, reverse=True))
+
+    return _Patterns(longest_first("title_before"), longest_first("title_after"), longest_first("name_end"),
+                     frozenset(by_kind.get("not_name", [])), frozenset(by_kind.get("surname", [])),
+                     frozenset(by_kind.get("not_name_char", [])))
+
+
+def _is_name(name: str, pat: _Patterns) -> bool:
+    return (name[0] in pat.surnames and all("\u4e00" <= c <= "\u9fff" for c in name)
+            and not any(w in name for w in pat.not_name) and not any(c in pat.not_name_chars for c in name[1:]))
+
+
+def _ends_name(t: str, at: int, pat: _Patterns) -> bool:
+    return at >= len(t) or t[at] in _NAME_ENDS_PUNCT or any(t.startswith(w, at) for w in pat.name_end)
+
+
+def _after_title(t: str, at: int, pat: _Patterns) -> tuple[int, int] | None:
+    """A name right after a title ending at `at`: 3 characters preferred over 2, unless the
+    third begins a word that ends names ("王五说")."""
+    two = t[at:at + 2]
+    if len(two) == 2 and _is_name(two, pat) and any(t.startswith(w, at + 2) for w in pat.name_end):
+        return at, at + 2
+    for size in (3, 2):
+        name = t[at:at + size]
+        if len(name) == size and _is_name(name, pat) and _ends_name(t, at + size, pat):
+            return at, at + size
+    return None
+
+
+def _before_title(t: str, at: int, pat: _Patterns) -> tuple[int, int] | None:
+    """A name right before a personal title starting at `at`."""
+    for size in (3, 2):
+        start = at - size
+        if start < 0:
+            continue
+        name = t[start:at]
+        if not _is_name(name, pat):
+            continue
+        if size == 3 and t[start + 1] in pat.surnames and t[start] not in pat.surnames:
+            continue
+        return start, at
+    return None
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e in spans)
+
+
+def find_people(article: Article, text: Normalized, organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """Named persons in one story, each occurrence with its evidence; reporters excluded."""
+    pat = _patterns()
+    t = text.text
+    credited = {c.name.replace(" ", "") for c in article.credits}
+    index_of = {orig: i for i, orig in enumerate(text.origin)}
+    org_spans = []
+    for m in organizations:
+        s, e = index_of.get(m.start), index_of.get(m.end - 1)
+        if s is not None and e is not None:
+            org_spans.append((s, e + 1))
+    found: dict[tuple[int, int], str] = {}
+    for i in range(len(t)):
+        for title in pat.before:
+            if t.startswith(title, i):
+                span = _after_title(t, i + len(title), pat)
+                if span:
+                    found.setdefault(span, t[span[0]:span[1]])
+                break
+        for title in pat.after:
+            if t.startswith(title, i):
+                span = _before_title(t, i, pat)
+                if span:
+                    found.setdefault(span, t[span[0]:span[1]])
+                break
+    mentions = []
+    for (s, e), name in sorted(found.items()):
+        if name in credited or _inside((s, e), org_spans):
+            continue
+        start, end = text.span(s, e)
+        mentions.append(Mention(source=article.source, article=article.index, type=PERSON, name=name,
+                                text=text.printed[s:e], start=start, end=end, sentence=text.sentence(s, e)))
+    return tuple(mentions)

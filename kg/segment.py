@@ -1,0 +1,802 @@
+"""Cuts a page into its stories: news (dateline), features (byline) and photo captions.
+
+A page is raw text with columns interleaved, so the segmenter works on lines:
+
+1. Anchors. Every dateline `本报X讯（通讯员 A B）`, byline `■本报通讯员 A B C` and photo
+   credit `■通讯员 A 摄` opens one article. A photo's caption is the paragraph before its
+   credit (continued back across a column break).
+2. Gaps. Between two anchors lies the first story's body and then, at the end of the gap,
+   a block of short lines without sentence punctuation: headline, place label, kicker,
+   subtitle, page furniture. The block is found by walking back from the next anchor.
+3. Layout. Some pages print each headline before its story, others after it. The page
+   decides by evidence: what stands before the first story and after the last one.
+   The block of a gap then goes to the story after it or to the story before it; headline
+   runs that no story claims nearby are "orphans", given to a headline-less story whose
+   place they name.
+
+Rules (furniture patterns, credit roles, headline join rules, place-label suffixes) are data
+in `kg/data/segment_*.tsv`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import statistics
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.errors import ResourceError
+from kg.model import Article, Credit, Page
+from kg.normalize import SENTENCE_ENDS, normalize
+from kg.resources import load_csv, load_table, load_words
+
+# ---------------------------------------------------------------- rules
+
+
+@lru_cache(maxsize=None)
+def _furniture_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(row["pattern"]) for row in load_table("segment_furniture.tsv"))
+
+
+@lru_cache(maxsize=None)
+def _role_words() -> tuple[str, ...]:
+    words = [row["word"] for row in load_table("segment_credit_roles.tsv")]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _join_rules() -> tuple[frozenset[str], tuple[str, ...], int]:
+    rows = load_table("segment_headline_join.tsv")
+    starts = frozenset(r["value"] for r in rows if r["rule"] == "next_starts")
+    ends = tuple(sorted((r["value"] for r in rows if r["rule"] == "prev_ends"), key=len, reverse=True))
+    tails = [int(r["value"]) for r in rows if r["rule"] == "short_tail"]
+    return starts, ends, (tails[0] if tails else 0)
+
+
+@lru_cache(maxsize=None)
+def _label_pattern() -> re.Pattern:
+    suffixes = sorted((r["suffix"] for r in load_table("segment_place_labels.tsv")), key=len, reverse=True)
+    part = "[\u4e00-\u9fff]{1,6}?(?:" + "|".join(map(re.escape, suffixes)) + ")"
+    return re.compile(f"^(?:{part}){{1,3}}$")
+
+
+@lru_cache(maxsize=None)
+def _label_first_part() -> re.Pattern:
+    suffixes = sorted((r["suffix"] for r in load_table("segment_place_labels.tsv")), key=len, reverse=True)
+    return re.compile("^[\u4e00-\u9fff]{1,6}?(?:" + "|".join(map(re.escape, suffixes)) + ")")
+
+
+@lru_cache(maxsize=None)
+def _known_places() -> frozenset[str]:
+    """County- and township-level division names and functional zones (official gazetteer)."""
+    names = {row["name"] for row in load_csv("divisions.csv") if row.get("level") in ("county", "township")}
+    try:  # zones the gazetteer helper models as counties; labels still work from grammar without them
+        zones = load_table("functional_zones.tsv")
+    except ResourceError:
+        zones = ()
+    for row in zones:
+        names.add(row.get("name", ""))
+        names.update(a for a in (row.get("aliases") or "").split("|") if a)
+    return frozenset(names)
+
+
+LABEL_MAX_CHARS = 6  # an unknown place label is accepted only this short
+TITLE_MAX_CHARS = 40  # a headline line is never longer
+RUN_MAX_LINES = 4  # a headline is printed on at most this many lines
+WRAPPED_MEDIAN = 40  # median line length under which a page is hard-wrapped in columns
+FURNITURE_MAX_CHARS = 80
+
+_CJK = "\u4e00-\u9fff"
+_WS = "[\\s\ufffd\u3000]*"
+_NAME_CHARS = re.compile(f"[{_CJK}·•]+")
+_SENTENCE_FINAL = SENTENCE_ENDS | frozenset("…")
+_CLOSERS = frozenset("”’」』》）)")
+_MARKERS = "■●◆◇▲△□★☆•"
+
+_DATELINE = re.compile(
+    f"本{_WS}报{_WS}(?P<place>(?:[{_CJK}]{_WS}){{0,8}}?)"
+    f"(?:[0-9０-９]+{_WS}月{_WS}[0-9０-９]+{_WS}日{_WS})?讯(?!{_WS}员)"  # not "本报通讯员"
+)
+
+
+@lru_cache(maxsize=None)
+def _photo_credit() -> re.Pattern:
+    roles = "|".join(map(re.escape, _role_words()))
+    return re.compile(
+        f"(?P<mark>[{_MARKERS}])?[ \\t\u3000]*(?P<role>{roles})[ \\t\u3000:：]*"
+        f"(?P<names>[{_CJK}·][{_CJK}·\\s\u3000、，,]{{0,30}}?)[ \\t\u3000]*摄(?:影)?(?=[\\s\ufffd）)]|$)"
+    )
+
+
+def _is_byline(raw: str) -> bool:
+    """A line that is only a role word and names: "■本报通讯员 A B C", "记者 A 通讯员 B"."""
+    text = raw.lstrip(_MARKERS + " \t\u3000")
+    if text.startswith("本报"):
+        text = text[2:]
+    roles = _role_words()
+    if not text.startswith(roles):
+        return False
+    pieces = [p for p in re.split("[\\s\u3000:：、，,]+", text) if p]
+    names = 0
+    for piece in pieces:
+        for role in roles:
+            if piece.startswith(role):
+                piece = piece[len(role):]
+                break
+        if not piece:
+            continue
+        if not re.fullmatch(f"[{_CJK}·]{{1,4}}", piece):
+            return False
+        names += 1
+    return names > 0
+
+
+# ---------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    index: int
+    start: int  # original offset of the first non-space character
+    end: int  # original offset after the last non-space character
+    raw: str  # the line without its surrounding whitespace
+    compact: str  # whitespace removed
+    blanks_before: int  # blank lines between this line and the previous non-blank one
+    heading: bool  # a markdown heading ("# …")
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    blanks = 0
+    for piece in text.splitlines(keepends=True):
+        body = piece.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+        stripped = body.strip(" \t\u3000\ufffd\u00a0\u200b\ufeff")
+        comp = normalize(stripped).text if stripped else ""
+        if not comp:
+            blanks += 1
+        else:
+            lead = len(body) - len(body.lstrip(" \t\u3000\ufffd\u00a0\u200b\ufeff"))
+            start = pos + lead
+            raw = stripped
+            heading = raw.startswith("#")
+            lines.append(_Line(len(lines), start, start + len(stripped), raw, comp, blanks, heading))
+            blanks = 0
+        pos += len(piece)
+    return lines
+
+
+def _content(line: _Line) -> str:
+    """The line's compact text without markdown heading marks."""
+    return line.compact.lstrip("#").strip() if line.heading else line.compact
+
+
+# ---------------------------------------------------------------- credits
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    newline_before: bool
+
+
+def _name_tokens(text: str, base: int) -> list[_Token]:
+    """Runs of name characters in a credit, role words removed."""
+    roles = _role_words()
+    tokens: list[_Token] = []
+    prev_end = 0
+    for m in _NAME_CHARS.finditer(text):
+        s, word = m.start(), m.group()
+        # role words glued to names ("通讯员陈丛琪") are cut off the token
+        changed = True
+        while changed:
+            changed = False
+            for role in roles:
+                if word.startswith(role):
+                    s += len(role)
+                    word = word[len(role):]
+                    changed = True
+                    break
+            for role in roles:
+                if word.endswith(role) and len(word) > len(role):
+                    word = word[: -len(role)]
+                    changed = True
+                    break
+            if word.startswith("本报"):
+                s, word = s + 2, word[2:]
+                changed = True
+        if not word:
+            prev_end = m.end()
+            continue
+        between = text[prev_end:s]
+        tokens.append(_Token(base + s, base + s + len(word), word, "\n" in between or "\r" in between))
+        prev_end = m.end()
+    return tokens
+
+
+def _merge_tokens(tokens: list[_Token]) -> list[_Token]:
+    """A one-character piece is never a whole name: it joins its neighbour.
+
+    Names are separated by spaces; a line break inside a name ("范长\\n青") leaves one piece
+    of a single character, which goes back onto the piece it was cut from.
+    """
+    merged: list[_Token] = []
+    for tok in tokens:
+        if merged and (len(tok.text) == 1 or len(merged[-1].text) == 1) and len(merged[-1].text) + len(tok.text) <= 4:
+            prev = merged.pop()
+            merged.append(_Token(prev.start, tok.end, prev.text + tok.text, prev.newline_before))
+        else:
+            merged.append(tok)
+    return [t for t in merged if len(t.text) >= 2]
+
+
+def _credits(text: str, base: int, role: str) -> tuple[Credit, ...]:
+    return tuple(Credit(t.text, role, t.start, t.end) for t in _merge_tokens(_name_tokens(text, base)))
+
+
+# ---------------------------------------------------------------- anchors
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    kind: str  # news / feature / photo
+    start: int  # where the anchor's own text starts (dateline, byline line, caption)
+    core_end: int  # end of the dateline/byline/credit
+    body_start: int
+    dateline: str | None
+    credits: tuple[Credit, ...]
+    body_end: int = -1  # photo: end of the caption text
+
+
+_CREDIT_STOP = re.compile("[。！？；（(【\\[“\"]")  # never inside a closed credit
+_UNCLOSED_STOP = re.compile("[。！？；，,（(【\\[“\"]")  # where an unclosed credit surely ends
+
+
+def _glued_name_length(run: str) -> int:
+    openers = load_words("segment_body_openers.txt")
+    for size in (2, 3):
+        if run[size:].startswith(openers):
+            return size
+    return 3
+
+
+def _dateline_at(text: str, m: re.Match) -> _Anchor:
+    place = re.sub(f"[^{_CJK}]", "", m.group("place")) or None
+    pos = m.end()
+    rest = text[pos: pos + 120]
+    opened = re.match(f"{_WS}[（(【\\[]", rest)
+    if not opened:
+        body = pos + len(rest) - len(rest.lstrip())
+        return _Anchor("news", m.start(), pos, body, place, ())
+    inner_start = pos + opened.end()
+    inner = text[inner_start: inner_start + 80]
+    close = re.search("[）)】\\]]", inner)
+    if close and not _CREDIT_STOP.search(inner[: close.start()]) and len(normalize(inner[: close.start()]).text) <= 40:
+        credits = _credits(inner[: close.start()], inner_start, "reporter")
+        end = inner_start + close.end()
+        tail = text[end: end + 4]
+        body = end + len(tail) - len(tail.lstrip())
+        return _Anchor("news", m.start(), end, body, place, credits)
+    # no closing bracket: names are space-separated pieces of two to four characters
+    stop = _UNCLOSED_STOP.search(inner)
+    span = inner[: stop.start()] if stop else inner
+    credits: list[Credit] = []
+    body = inner_start
+    for tok in _merge_tokens(_name_tokens(span, inner_start)):
+        if len(tok.text) <= 4:
+            credits.append(Credit(tok.text, "reporter", tok.start, tok.end))
+            body = tok.end
+            continue
+        size = _glued_name_length(tok.text)  # the last name runs on into the body
+        credits.append(Credit(tok.text[:size], "reporter", tok.start, tok.start + size))
+        body = tok.start + size
+        break
+    tail = text[body: body + 4]
+    body += len(tail) - len(tail.lstrip())
+    return _Anchor("news", m.start(), body, body, place, tuple(credits))
+
+
+def _find_anchors(text: str, lines: list[_Line]) -> list[_Anchor]:
+    anchors = [_dateline_at(text, m) for m in _DATELINE.finditer(text)]
+    for m in _photo_credit().finditer(text):
+        if re.search("\\n[ \\t\u3000]*\\n", m.group("names")):
+            continue  # a credit never runs over a blank line
+        tokens = _merge_tokens(_name_tokens(m.group("names"), m.start("names")))
+        if tokens and len(tokens) <= 6 and all(len(t.text) <= 4 for t in tokens):
+            credits = tuple(Credit(t.text, "photographer", t.start, t.end) for t in tokens)
+            anchors.append(_Anchor("photo", m.start(), m.end(), m.start(), None, credits))
+    taken = sorted((a.start, a.core_end) for a in anchors)
+    taken_starts = [t[0] for t in taken]
+    for line in lines:
+        if len(line.compact) > 40 or line.compact.endswith("摄") or not _is_byline(line.raw):
+            continue
+        k = bisect.bisect_left(taken_starts, line.end)
+        if k and taken[k - 1][1] > line.start:
+            continue
+        credits = _credits(line.raw, line.start, "reporter")
+        if credits:
+            tail = text[line.end: line.end + 200]
+            body = line.end + len(tail) - len(tail.lstrip())
+            anchors.append(_Anchor("feature", line.start, line.end, body, None, credits))
+    anchors.sort(key=lambda a: a.start)
+    kept: list[_Anchor] = []
+    for a in anchors:  # an anchor inside another one's text is a false start
+        if kept and a.start < kept[-1].core_end:
+            continue
+        kept.append(a)
+    return kept
+
+
+# ---------------------------------------------------------------- line kinds
+
+BODY, TITLE, LABEL, KICKER, SUBTITLE, FURNITURE = "body", "title", "label", "kicker", "subtitle", "furniture"
+
+
+def _is_furniture(line: _Line) -> bool:
+    c = _content(line)
+    if len(c) > FURNITURE_MAX_CHARS:
+        return False
+    return any(p.search(c) for p in _furniture_patterns())
+
+
+def _phrases(line: _Line) -> list[str]:
+    raw = line.raw.lstrip("#").strip()
+    return [p for p in re.split("[\\s\u3000\ufffd]+", raw) if p]
+
+
+def _is_kicker(line: _Line, min_phrases: int) -> bool:
+    parts = _phrases(line)
+    return len(parts) >= min_phrases and all(re.fullmatch(f"[{_CJK}]{{2,6}}", p) for p in parts)
+
+
+def _is_label(line: _Line, datelines: frozenset[str]) -> bool:
+    c = _content(line)
+    if not re.fullmatch(f"[{_CJK}]{{2,12}}", c):
+        return False
+    if c in datelines:
+        return True
+    if not _label_pattern().match(c):
+        return False
+    first = _label_first_part().match(c)
+    head = first.group() if first else c
+    if head in _known_places() or c in _known_places():
+        return True
+    if any(head.startswith(d) for d in datelines if len(d) >= 2):
+        return True
+    return len(c) <= LABEL_MAX_CHARS
+
+
+def _title_like(line: _Line) -> bool:
+    c = _content(line)
+    if not 2 <= len(c) <= TITLE_MAX_CHARS:
+        return False
+    if any(ch in _SENTENCE_FINAL for ch in c):
+        return False
+    if c[-1] in "，,、：:":
+        return False
+    if ("，" in c or "," in c) and not line.heading:
+        return False
+    return True
+
+
+def _ends_sentence(line: _Line) -> bool:
+    c = line.compact.rstrip("".join(_CLOSERS))
+    return bool(c) and c[-1] in _SENTENCE_FINAL
+
+
+def _kind(line: _Line, datelines: frozenset[str]) -> str:
+    c = _content(line)
+    if c.startswith(("—", "――", "--")) and len(c) <= TITLE_MAX_CHARS + 4:
+        return SUBTITLE
+    if _is_furniture(line):
+        return FURNITURE
+    if not _title_like(line):
+        return BODY
+    if _is_label(line, datelines):
+        return LABEL
+    if _is_kicker(line, 3):
+        return KICKER
+    return TITLE
+
+
+# ---------------------------------------------------------------- headline text
+
+
+def _printed_line(line: _Line) -> str:
+    """The printed characters of a headline line, one space kept only between two phrases."""
+    raw = line.raw.lstrip("#").strip() if line.heading else line.raw
+    n = normalize(raw)
+    out: list[str] = []
+    for i, ch in enumerate(n.printed):
+        if i and n.origin[i] - n.origin[i - 1] > 1 and out and out[-1] != " ":
+            prev = n.printed[i - 1]
+            if not (prev.isascii() or ch.isascii()):  # a space next to digits or letters is stray
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def _runs_on(upper: str, lower: str) -> bool:
+    """Whether the line break between two headline lines falls inside one phrase."""
+    starts, ends, tail = _join_rules()
+    up, low = normalize(upper).printed, normalize(lower).printed
+    if not up or not low:
+        return True
+    if low[0] in starts or any(up.endswith(e) for e in ends):
+        return True
+    if up.count("“") > up.count("”") or up.count("《") > up.count("》") or up.count("（") > up.count("）"):
+        return True
+    return len(low) <= tail and 2 * len(low) <= len(up)
+
+
+def _join_headline(lines: list[_Line]) -> str | None:
+    text = ""
+    prev: str | None = None
+    for line in lines:
+        part = _printed_line(line)
+        if prev is None:
+            text = part
+        else:
+            text += ("" if _runs_on(prev, part) else " ") + part
+        prev = part
+    return text.strip() or None
+
+
+# ---------------------------------------------------------------- gaps and groups
+
+
+@dataclass(frozen=True)
+class _Item:
+    line: _Line
+    kind: str
+
+
+def _trailing_block(lines: list[_Line], lo: int, hi: int, datelines: frozenset[str]) -> tuple[list[_Item], int]:
+    """Headline-like lines at the end of lines[lo:hi], top to bottom, and the index where they start."""
+    items: list[_Item] = []
+    titles = 0
+    i = hi - 1
+    while i >= lo:
+        line = lines[i]
+        kind = _kind(line, datelines)
+        if kind == BODY:
+            break
+        if kind in (TITLE, LABEL, SUBTITLE) and line.blanks_before == 0 and i - 1 >= lo:
+            above = lines[i - 1]
+            if _kind(above, datelines) == BODY and not _ends_sentence(above):
+                break  # the last, short line of a paragraph, not a title
+        if kind == TITLE:
+            titles += 1
+            if titles > 2 * RUN_MAX_LINES:
+                break
+        items.append(_Item(line, kind))
+        i -= 1
+    items.reverse()
+    return items, i + 1
+
+
+def _joinable(upper: _Line, lower: _Line, markdown: bool) -> bool:
+    if markdown and (upper.heading or lower.heading):
+        return False
+    if lower.blanks_before == 0:
+        return True
+    return lower.blanks_before == 1 and _runs_on(_printed_line(upper), _printed_line(lower))
+
+
+@dataclass
+class _Group:
+    lines: list[_Line]  # every line of the story's headline group (labels, kickers, subtitles)
+    headline: list[_Line]
+    orphans: list[list[_Line]]
+
+
+def _head_kind(item: _Item, markdown_block: bool) -> str:
+    """In a block with markdown headings only the headings are headlines."""
+    if item.kind == TITLE and markdown_block and not item.line.heading:
+        return KICKER
+    return item.kind
+
+
+def _runs(items: list[_Item], markdown: bool) -> list[list[_Line]]:
+    runs: list[list[_Line]] = []
+    for it in items:
+        if it.kind != TITLE:
+            runs.append([])
+            continue
+        if runs and runs[-1] and _joinable(runs[-1][-1], it.line, markdown) and len(runs[-1]) < RUN_MAX_LINES:
+            runs[-1].append(it.line)
+        else:
+            runs.append([it.line])
+    return [r for r in runs if r]
+
+
+def _group_before(items: list[_Item], markdown: bool) -> _Group:
+    """The group of a story whose headline stands before it: taken from the bottom of the block."""
+    md_block = markdown and any(it.line.heading for it in items)
+    kinds = [_head_kind(it, md_block) for it in items]
+    i = len(items) - 1
+    group: list[_Line] = []
+    while i >= 0 and kinds[i] in (FURNITURE, SUBTITLE):
+        if kinds[i] == SUBTITLE:
+            group.append(items[i].line)
+        i -= 1
+    head: list[_Line] = []
+    while i >= 0 and kinds[i] == TITLE and len(head) < RUN_MAX_LINES:
+        if head and not _joinable(items[i].line, head[0], markdown):
+            break
+        head.insert(0, items[i].line)
+        i -= 1
+    if head and len(head) >= 2 and _is_kicker(head[0], 2) and head[1].blanks_before >= 1:
+        head.pop(0)  # a phrase line set apart over the title is its kicker
+        i += 1
+        kinds[i] = KICKER
+    group.extend(head)
+    while i >= 0 and (kinds[i] in (LABEL, KICKER) or (kinds[i] == TITLE and head and _is_kicker(items[i].line, 2))):
+        group.append(items[i].line)
+        i -= 1
+    rest = [_Item(it.line, k) for it, k in zip(items[: i + 1], kinds[: i + 1])]
+    return _Group(sorted(group, key=lambda ln: ln.start), head, _runs(rest, markdown))
+
+
+def _group_after(items: list[_Item], markdown: bool) -> _Group:
+    """The group of a story whose headline is printed after it: taken from the top of the block."""
+    md_block = markdown and any(it.line.heading for it in items)
+    kinds = [_head_kind(it, md_block) for it in items]
+    i = 0
+    group: list[_Line] = []
+    while i < len(items) and kinds[i] in (LABEL, KICKER):
+        group.append(items[i].line)
+        i += 1
+    head: list[_Line] = []
+    while i < len(items) and kinds[i] == TITLE and len(head) < RUN_MAX_LINES:
+        if head and not _joinable(head[-1], items[i].line, markdown):
+            break
+        head.append(items[i].line)
+        i += 1
+    group.extend(head)
+    while i < len(items) and kinds[i] == SUBTITLE:
+        group.append(items[i].line)
+        i += 1
+    rest = [_Item(it.line, k) for it, k in zip(items[i:], kinds[i:])]
+    return _Group(group, head, _runs(rest, markdown))
+
+
+# ---------------------------------------------------------------- photos
+
+
+def _caption_start(lines: list[_Line], anchor: _Anchor, floor: int, wrapped: bool, datelines: frozenset[str]) -> int:
+    """Where the caption of a photo credit begins (the paragraph before the credit)."""
+    starts = [ln.start for ln in lines]
+    k = bisect.bisect_right(starts, anchor.start) - 1
+    if k < 0:
+        return anchor.start
+    own = lines[k]
+    if own.start < anchor.start and normalize(own.raw[: anchor.start - own.start]).text:
+        last = k  # the credit closes a line of caption text
+    else:
+        last = k - 1
+    if last < 0 or lines[last].end <= floor:
+        return anchor.start
+    # the paragraph holding `last`
+    first = last
+    while first > 0 and lines[first].blanks_before == 0 and lines[first - 1].start >= floor:
+        first -= 1
+    if first == last and _kind(lines[first], datelines) in (FURNITURE, TITLE, LABEL, KICKER) and last != k:
+        return anchor.start
+    # a column break cuts a caption: go on back while the paragraph above runs on
+    while wrapped and lines[first].blanks_before == 1 and first > 0:
+        above_last = first - 1
+        if lines[above_last].start < floor or _ends_sentence(lines[above_last]):
+            break
+        above_first = above_last
+        while above_first > 0 and lines[above_first].blanks_before == 0 and lines[above_first - 1].start >= floor:
+            above_first -= 1
+        para = lines[above_first: above_last + 1]
+        if len(para) == 1 and _kind(para[0], datelines) != BODY:
+            break
+        if any(_kind(ln, datelines) == FURNITURE for ln in para):
+            break
+        first = above_first
+    return max(lines[first].start, floor)
+
+
+# ---------------------------------------------------------------- articles
+
+
+@dataclass
+class _Story:
+    anchor: _Anchor
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+    headline: str | None = None
+
+
+def _assign_orphans(stories: list[_Story], orphans: list[list[_Line]]) -> None:
+    if not orphans or len(orphans) > 50:
+        return
+    texts = [_join_headline(run) or "" for run in orphans]
+    used: set[int] = set()
+    waiting = [s for s in stories if s.anchor.kind != "photo" and s.headline is None]
+    for story in waiting:
+        place = story.anchor.dateline
+        if not place:
+            continue
+        hits = [i for i, t in enumerate(texts) if i not in used and place in t]
+        if len(hits) == 1:
+            story.headline = texts[hits[0]]
+            used.add(hits[0])
+    waiting = [s for s in stories if s.anchor.kind != "photo" and s.headline is None]
+    left = [i for i in range(len(texts)) if i not in used]
+    if len(waiting) == 1 and len(left) == 1:  # the one title left is the one story's
+        waiting[0].headline = texts[left[0]]
+
+
+def _body_end(lines: list[_Line], lo: int, hi: int, floor: int) -> int:
+    """End of the last body line in lines[lo:hi] (or floor when there is none)."""
+    for i in range(hi - 1, lo - 1, -1):
+        if lines[i].end > floor:
+            return lines[i].end
+    return floor
+
+
+def _fallback(text: str, lines: list[_Line], datelines: frozenset[str]) -> list[_Story]:
+    """A page without dateline or byline: one story from its first title and the text after it."""
+    kinds = [_kind(ln, datelines) for ln in lines]
+    body_idx = [i for i, k in enumerate(kinds) if k == BODY]
+    if not body_idx:
+        return []
+    first_body = body_idx[0]
+    head_lines: list[_Line] = []
+    i = first_body - 1
+    while i >= 0 and kinds[i] in (TITLE, LABEL, KICKER, SUBTITLE, FURNITURE):
+        if kinds[i] == TITLE:
+            if head_lines and not _joinable(lines[i], head_lines[0], False):
+                break
+            head_lines.insert(0, lines[i])
+        elif head_lines:
+            break
+        i -= 1
+    body_lines = [lines[i] for i in body_idx]
+    body_text = normalize(text[body_lines[0].start: body_lines[-1].end]).text
+    if len(re.findall(f"[{_CJK}]", body_text)) < 20:
+        return []
+    anchor = _Anchor("news", body_lines[0].start, body_lines[0].start, body_lines[0].start, None, ())
+    start = head_lines[0].start if head_lines else body_lines[0].start
+    return [_Story(anchor, start, body_lines[-1].end, body_lines[0].start, body_lines[-1].end,
+                   _join_headline(head_lines) if head_lines else None)]
+
+
+def segment(page: Page) -> tuple[Article, ...]:
+    """The articles of a page, in page order."""
+    text = page.text or ""
+    lines = _split_lines(text)
+    if not lines:
+        return ()
+    anchors = _find_anchors(text, lines)
+    datelines = frozenset(a.dateline for a in anchors if a.dateline)
+    markdown = any(ln.heading for ln in lines)
+    lengths = [len(ln.compact) for ln in lines]
+    wrapped = statistics.median(lengths) <= WRAPPED_MEDIAN
+
+    # photo captions first: they bound the gaps of the stories around them
+    fixed: list[_Anchor] = []
+    floor = 0
+    for a in anchors:
+        if a.kind == "photo":
+            cap = _caption_start(lines, a, floor, wrapped, datelines)
+            tail = text[cap: a.start]
+            cap_end = cap + len(tail.rstrip(" \t\r\n\u3000\ufffd" + _MARKERS))
+            a = _Anchor("photo", cap, a.core_end, cap, None, a.credits, max(cap_end, cap))
+        fixed.append(a)
+        floor = a.core_end
+    anchors = fixed
+    if not any(a.kind != "photo" for a in anchors):
+        stories = _fallback(text[: anchors[0].start] if anchors else text,
+                            [ln for ln in lines if not anchors or ln.end <= anchors[0].start], datelines)
+    else:
+        stories = _stories(text, lines, anchors, datelines, markdown)
+    stories += [_Story(a, a.start, a.core_end, a.body_start, a.body_end) for a in anchors if a.kind == "photo"]
+    stories.sort(key=lambda s: s.start)
+    articles = []
+    prev_end = 0
+    for s in stories:
+        start = max(s.start, prev_end)
+        end = max(s.end, start)
+        body_start = min(max(s.body_start, start), end)
+        body_end = min(max(s.body_end, body_start), end)
+        articles.append(Article(page.source, len(articles), s.anchor.kind,
+                                None if s.anchor.kind == "photo" else s.headline,
+                                s.anchor.dateline, s.anchor.credits, start, end, body_start, body_end))
+        prev_end = end
+    return tuple(articles)
+
+
+def _line_range(lines: list[_Line], starts: list[int], lo_off: int, hi_off: int) -> tuple[int, int]:
+    """Indices of the lines starting at or after lo_off and ending at or before hi_off."""
+    lo = bisect.bisect_left(starts, lo_off)
+    hi = lo
+    while hi < len(lines) and lines[hi].end <= hi_off:
+        hi += 1
+    return lo, hi
+
+
+def _stories(text: str, lines: list[_Line], anchors: list[_Anchor], datelines: frozenset[str],
+             markdown: bool) -> list[_Story]:
+    starts = [ln.start for ln in lines]
+
+    def line_start_of(offset: int) -> int:
+        k = bisect.bisect_right(starts, offset) - 1
+        if k >= 0 and lines[k].start <= offset and not normalize(text[lines[k].start: offset]).text:
+            return lines[k].start
+        return offset
+
+    # one gap before each anchor and one after the last
+    gap_bounds = []
+    prev_end = 0
+    for a in anchors:
+        gap_bounds.append((prev_end, line_start_of(a.start)))
+        prev_end = a.core_end
+    gap_bounds.append((prev_end, len(text)))
+    blocks = []
+    for lo_off, hi_off in gap_bounds:
+        lo, hi = _line_range(lines, starts, lo_off, hi_off)
+        items, first = _trailing_block(lines, lo, hi, datelines)
+        blocks.append((lo, hi, items, first))
+
+    text_idx = [i for i, a in enumerate(anchors) if a.kind != "photo"]
+    first_t, last_t = text_idx[0], text_idx[-1]
+    before_first = any(it.kind == TITLE for it in blocks[first_t][2])
+    after_last = any(it.kind == TITLE for it in blocks[last_t + 1][2])
+    votes_after = (not before_first) + after_last
+    votes_before = before_first + (not after_last)
+    # a headline names its own story's place: which neighbour does each block between two stories name?
+    for g in range(1, len(anchors)):
+        before, after = anchors[g - 1].dateline, anchors[g].dateline
+        if not before or not after or before == after:
+            continue
+        said = "".join(_content(it.line) for it in blocks[g][2] if it.kind != FURNITURE)
+        if before in said and after not in said:
+            votes_after += 1
+        elif after in said and before not in said:
+            votes_before += 1
+    headline_after = votes_after > votes_before
+
+    stories: dict[int, _Story] = {}
+    orphans: list[list[_Line]] = []
+    for i, a in enumerate(anchors):
+        if a.kind == "photo":
+            continue
+        lo, hi, items, first = blocks[i + 1]
+        k = bisect.bisect_right(starts, a.core_end) - 1  # the dateline line: its remainder is body
+        body_end = lines[k].end if k >= 0 and lines[k].end > a.core_end else a.body_start
+        if first > lo:
+            body_end = max(body_end, lines[first - 1].end)
+        stories[i] = _Story(a, line_start_of(a.start), body_end, a.body_start, body_end)
+
+    for g, (lo, hi, items, first) in enumerate(blocks):
+        if not items:
+            continue
+        before, after = g - 1, g  # anchors on either side of gap g
+        if headline_after and before >= 0 and before in stories:
+            grp = _group_after(items, markdown)
+            st = stories[before]
+            st.headline = _join_headline(grp.headline) if grp.headline else None
+            if grp.lines:
+                st.end = max(st.end, max(ln.end for ln in grp.lines))
+            orphans.extend(grp.orphans)
+        elif not headline_after and after < len(anchors) and after in stories:
+            grp = _group_before(items, markdown)
+            st = stories[after]
+            st.headline = _join_headline(grp.headline) if grp.headline else None
+            if grp.lines:
+                st.start = min(st.start, min(ln.start for ln in grp.lines))
+            orphans.extend(grp.orphans)
+        else:
+            orphans.extend(_runs(items, markdown))
+    ordered = [stories[i] for i in sorted(stories)]
+    _assign_orphans(ordered, orphans)
+    return ordered

@@ -1,0 +1,71 @@
+"""Organization finder: suffix grammar, qualification by the story's place, generic references."""
+from kg.extract.organizations import find_organizations
+from kg.model import Article, Locality
+from kg.normalize import normalize
+
+PREFIX = "通讯稿："  # text before the story body, so offsets differ from indexes into the body
+
+
+def _orgs(body: str, county: str | None = "梁山县", city: str = "济宁市"):
+    page = PREFIX + body
+    article = Article("t.txt", 0, "news", None, None, (), 0, len(page), len(PREFIX), len(page))
+    text = normalize(body, base=len(PREFIX))
+    return page, find_organizations(article, text, Locality(county, city, "山东省"), ())
+
+
+def _names(body: str, county: str | None = "梁山县") -> dict[str, str | None]:
+    _, found = _orgs(body, county)
+    return {m.name: (m.links[0].target_name if m.links else None) for m in found}
+
+
+def test_organizations_suffix_grammar_finds_placed_body():
+    assert _names("今年，济宁市城管局开展环境整治。") == {"济宁市城管局": "济宁市"}
+
+
+def test_organizations_qualified_in_county_story():
+    assert _names("县委组织部出台办法，县委、县政府作出部署。") == {
+        "梁山县委组织部": "梁山县", "梁山县委": "梁山县", "梁山县政府": "梁山县"}
+
+
+def test_organizations_city_word_is_county_level_city_in_its_story():
+    assert _names("报市委组织部备案。", county="曲阜市") == {"曲阜市委组织部": "曲阜市"}
+
+
+def test_organizations_city_bodies_in_county_story_are_prefecture_city():
+    assert _names("报市委组织部备案，省委要求。", county="鱼台县") == {
+        "济宁市委组织部": "济宁市", "山东省委": "山东省"}
+
+
+def test_organizations_repeated_level_word_dropped():
+    assert _names("由区直机关党委牵头。", county="济宁经济技术开发区") == {
+        "济宁经济技术开发区直机关党委": "济宁经济技术开发区"}
+    assert _names("区总工会驻村帮扶。", county="任城区") == {"任城区总工会": "任城区"}
+
+
+def test_organizations_name_carrying_place_kept_as_printed():
+    assert _names("济宁市地税局任城分局驻村工作组通过微信群发布信息。") == {"济宁市地税局任城分局": "济宁市"}
+    assert _names("在山东财经 大学举办研修班。") == {"山东财经大学": "山东省"}
+
+
+def test_organizations_generic_references_not_listed():
+    body = "各级党组织和派出单位支持，乡镇党委、有关部门、驻村工作组、村妇联、15个乡镇机关党支部参与。"
+    assert _names(body) == {}
+
+
+def test_organizations_bare_department_is_story_county_and_kind_assigned():
+    _, found = _orgs("联合医保局为老干部办理保险，联合县医院开设讲堂。", county="金乡县")
+    kinds = {m.name: m.kind for m in found}
+    assert kinds == {"金乡县医保局": "government", "金乡县医院": "hospital"}
+
+
+def test_organizations_public_account_is_media():
+    _, found = _orgs("通过“泗水组工”微信公众号发布预告。", county="泗水县")
+    assert [(m.name, m.kind, m.links[0].target_name) for m in found] == [("泗水组工", "media", "泗水县")]
+
+
+def test_organizations_offsets_point_to_original_text():
+    body = "近日，县市场\n监管局在小区开展活动。"
+    page, found = _orgs(body, county="汶上县")
+    assert [m.name for m in found] == ["汶上县市场监管局"]
+    m = found[0]
+    assert page[m.start:m.end].replace("\n", "") == "县市场监管局" == m.text

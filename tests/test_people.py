@@ -1,0 +1,29 @@
+"""Person finder: names in a title context; credited reporters are not persons."""
+from kg.extract.people import find_people
+from kg.model import Article, Credit
+from kg.normalize import normalize
+
+
+def _people(body: str, credits=()):
+    article = Article("t.txt", 0, "news", None, None, tuple(credits), 0, len(body), 0, len(body))
+    return find_people(article, normalize(body), ())
+
+
+def test_people_name_after_title():
+    found = _people("县关工委副主任殷凤岭讲授了直播课，青年党员曹文豪分享故事。")
+    assert [m.name for m in found] == ["殷凤岭", "曹文豪"]
+    assert found[0].type == "person"
+
+
+def test_people_name_before_personal_title():
+    assert [m.name for m in _people("张三同志带头，李四总书记指出。")] == ["张三", "李四"]
+
+
+def test_people_common_words_after_title_are_not_names():
+    assert _people("实现第一书记全覆盖，党员和村民参与，书记管理制度。") == ()
+
+
+def test_people_reporters_not_persons():
+    body = "第一书记王五说，要办实事。"
+    assert [m.name for m in _people(body)] == ["王五"]
+    assert _people(body, [Credit("王五", "reporter", 0, 2)]) == ()

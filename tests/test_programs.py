@@ -1,0 +1,132 @@
+"""find_programs on small synthetic stories written for these tests."""
+from kg.extract.programs import find_programs
+from kg.model import Article, Link, Locality, Mention
+from kg.normalize import normalize
+
+COUNTY = Locality("梁山县", "济宁市", "山东省")
+BASE = 100  # the story starts inside a page: offsets must stay the page's
+
+
+def _run(body, locality=COUNTY, organizations=(), headline=""):
+    page = "x" * BASE + headline + body
+    article = Article("p.txt", 0, "news", headline or None, None, (), BASE, len(page),
+                      BASE + len(headline), len(page))
+    text = normalize(page[BASE:], base=BASE)
+    return page, find_programs(article, text, locality, organizations)
+
+
+def _names(body, **kw):
+    return [m.name for m in _run(body, **kw)[1]]
+
+
+def test_programs_quoted_name_with_head_noun():
+    assert _names("该县开展“三帮三促”行动，成效明显。") == ["三帮三促行动"]
+    assert "七步工作法" in _names("推广“七步”工作法。")
+
+
+def test_programs_launching_verb_with_quoted_proper_name():
+    assert _names("该镇实行“积分榜制”，管理有序。") == ["积分榜制"]
+    assert _names("打造“先锋矩阵”提升治理效能。") == ["先锋矩阵"]
+
+
+def test_programs_quoted_phrase_modifying_another_noun_is_not_the_object():
+    assert _names("共建立“五老五户”档案表300份。") == []
+
+
+def test_programs_marker_stays_out_of_name():
+    assert _names("聚焦“两化”建设，提升服务。") == ["两化"]
+
+
+def test_programs_role_prefix_kept_topic_prefix_dropped():
+    assert _names("建立驻村书记“2+1”帮扶机制。") == ["驻村书记2+1帮扶机制"]
+    assert _names("深化机关党建“红旗引航”行动。") == ["红旗引航行动"]
+
+
+def test_programs_deng_dropped_from_name():
+    assert _names("开展党员“争先锋、作表率”等活动。") == ["争先锋、作表率活动"]
+
+
+def test_programs_inner_quotes_removed():
+    names = _names("举办“学党史、做‘四有’青年”主题演讲比赛。")
+    assert names == ["学党史、做四有青年主题演讲比赛"]
+
+
+def test_programs_spaces_removed():
+    assert _names("出台“引才新政 15条”。") == ["引才新政15条"]
+
+
+def test_programs_unquoted_term_after_launching_verb():
+    assert _names("探索实行交叉互评制度，层层示范。") == ["交叉互评制度"]
+    assert _names("实施青年人才安家工程。") == ["青年人才安家工程"]
+
+
+def test_programs_generic_description_is_not_a_name():
+    assert _names("建立定期通报制度，完善工作体系，开展各类志愿服务活动。") == []
+
+
+def test_programs_slogans_rejected():
+    body = ("坚持“规模适中、便于管理”的原则，实现服务“一门式、零距离”，"
+            "营造“比学赶超”的氛围，破解“中梗阻”问题，从“等靠要”变为“主动干”。")
+    assert _names(body) == []
+
+
+def test_programs_list_with_weak_head_stays_a_description():
+    assert _names("采取“集中培训、现场观摩”等方式。") == []
+
+
+def test_programs_national_program_has_no_locality():
+    page, found = _run("严格落实“三会一课”等制度。")
+    assert [m.name for m in found] == ["三会一课"]
+    assert not [l for l in found[0].links if l.predicate == "launchedIn"]
+
+
+def test_programs_local_program_launched_in_story_county():
+    _, found = _run("该县开展“三帮三促”行动。")
+    assert Link("launchedIn", "county", "梁山县") in found[0].links
+
+
+def test_programs_level_word_before_quotes_sets_locality():
+    _, found = _run("作品获济宁市“红旗飘飘”活动一等奖。")
+    assert found[0].name == "红旗飘飘活动"
+    assert Link("launchedIn", "city", "济宁市") in found[0].links
+
+
+def test_programs_run_by_sentence_subject():
+    body = "县委组织部开展“三帮三促”行动，成效明显。"
+    page = "x" * BASE + body
+    start = page.index("县委组织部")
+    org = Mention("p.txt", 0, "organization", "梁山县委组织部", "县委组织部", start, start + 5, body)
+    _, found = _run(body, organizations=(org,))
+    assert Link("runBy", "organization", "梁山县委组织部") in found[0].links
+
+
+def test_programs_run_by_subject_across_commas_of_one_sentence():
+    body = "县委组织部坚持问题导向，深入开展“三帮三促”行动，成效明显。"
+    page = "x" * BASE + body
+    start = page.index("县委组织部")
+    org = Mention("p.txt", 0, "organization", "梁山县委组织部", "县委组织部", start, start + 5, body)
+    _, found = _run(body, organizations=(org,))
+    assert Link("runBy", "organization", "梁山县委组织部") in found[0].links
+
+
+def test_programs_no_run_by_across_sentences():
+    body = "县委组织部召开会议。各镇开展“三帮三促”行动。"
+    page = "x" * BASE + body
+    start = page.index("县委组织部")
+    org = Mention("p.txt", 0, "organization", "梁山县委组织部", "县委组织部", start, start + 5, body)
+    _, found = _run(body, organizations=(org,))
+    assert not [l for l in found[0].links if l.predicate == "runBy"]
+
+
+def test_programs_offsets_point_to_original_text():
+    body = "该县开展“三帮\n三促”行动，成效明显。"
+    page, found = _run(body)
+    m = found[0]
+    assert page[m.start:m.end].replace("\n", "") == "“三帮三促”行动"
+    assert m.text == "“三帮三促”行动"
+    assert "成效明显" in m.sentence
+
+
+def test_programs_headline_theme():
+    names = _names("本报梁山讯（通讯员 甲）正文。", headline="邹城市“四个强化” 做好交接")
+    assert names == ["四个强化"]

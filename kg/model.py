@@ -15,6 +15,10 @@ ENTITY_TYPES = PLACE_TYPES + ("organization", "program", "document", "person", "
 
 ARTICLE_KINDS = ("news", "feature", "photo")
 
+# Mention.kind of the place printed in a dateline (本报梁山讯): it names where the paper
+# filed the story from, evidence for the story's place but not a mention inside the story.
+DATELINE_KIND = "dateline"
+
 
 @dataclass(frozen=True)
 class Page:

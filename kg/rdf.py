@@ -3,7 +3,7 @@
 Identifiers are derived from content, never from build order: a coded place
 is `id/place/<division code>`, any other entity `id/<type>/<hash of its
 name>`, an article `id/article/<page>/<index>`, a mention
-`id/mention/<page>/<start>-<end>-<type>`.
+`id/mention/<page>/<start>-<end>-<type>-<hash of name>`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.model import Article, EntityKey, Mention, PageResult, Quantity
+from kg.model import DATELINE_KIND, Article, EntityKey, Mention, PageResult, Quantity
 from kg.relate import Linked
 from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK, SCHEMA
 
@@ -42,8 +42,13 @@ def article_iri(article: Article) -> URIRef:
     return ID[f"article/{_page_slug(article.source)}/{article.index}"]
 
 
-def mention_iri(source: str, start: int, end: int, type_: str) -> URIRef:
-    return ID[f"mention/{_page_slug(source)}/{start}-{end}-{type_}"]
+def _name_digest(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def mention_iri(source: str, start: int, end: int, type_: str, name: str) -> URIRef:
+    """One span can name two entities of a type (省市委: the provincial and the city committee)."""
+    return ID[f"mention/{_page_slug(source)}/{start}-{end}-{type_}-{_name_digest(name)}"]
 
 
 def new_graph() -> Graph:
@@ -118,7 +123,7 @@ def _add_quantity(g: Graph, quantity: Quantity, of: EntityKey | None) -> None:
         g.add((node, DJ.counts, _zh(quantity.counts)))
     if of is not None:
         g.add((node, DJ.quantityOf, entity_iri(of)))
-    evidence = mention_iri(quantity.source, quantity.start, quantity.end, "quantity")
+    evidence = mention_iri(quantity.source, quantity.start, quantity.end, "quantity", quantity.text)
     g.add((node, DJ.evidence, evidence))
     _add_evidence(g, evidence, node, article, quantity.start, quantity.end, quantity.text, quantity.sentence)
 
@@ -137,7 +142,7 @@ def _add_article(g: Graph, article: Article, subjects: tuple[EntityKey, ...]) ->
     for credit in article.credits:
         person = entity_iri(EntityKey("reporter", credit.name))
         g.add((node, DJ.reporter if credit.role == "reporter" else DJ.photographer, person))
-        evidence = mention_iri(article.source, credit.start, credit.end, "reporter")
+        evidence = mention_iri(article.source, credit.start, credit.end, "reporter", credit.name)
         _add_evidence(g, evidence, person, node, credit.start, credit.end, credit.name, None)
     for key in subjects:
         g.add((node, DJ.about, entity_iri(key)))
@@ -146,8 +151,9 @@ def _add_article(g: Graph, article: Article, subjects: tuple[EntityKey, ...]) ->
 def _add_mention(g: Graph, mention: Mention, key: EntityKey) -> None:
     article = ID[f"article/{_page_slug(mention.source)}/{mention.article}"]
     entity = entity_iri(key)
-    g.add((article, DJ.mentions, entity))
-    node = mention_iri(mention.source, mention.start, mention.end, mention.type)
+    if mention.kind != DATELINE_KIND:
+        g.add((article, DJ.mentions, entity))
+    node = mention_iri(mention.source, mention.start, mention.end, mention.type, mention.name)
     _add_evidence(g, node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
 
 

@@ -60,7 +60,7 @@ def collect_entities(results: Iterable[PageResult]) -> tuple[Entity, ...]:
     for m in mentions:
         key = resolver.resolve(m.type, m.name, m.code)
         surfaces[key].add(m.text)
-        if m.kind:
+        if m.kind and m.type == "organization":
             kinds[key][m.kind] += 1
         for link in m.links:
             surfaces.setdefault(resolver.link_target(link), set())

@@ -25,7 +25,7 @@ def tiny_result() -> PageResult:
 
     county = mention("county", "梁山县", "梁山县", "370832000000",
                      (Link("locatedIn", "city", "济宁市", "370800000000"),))
-    town = mention("town", "馆驿镇", "馆驿镇", "370832104000", (Link("locatedIn", "county", "梁山县"),))
+    town = mention("town", "馆驿镇", "馆驿镇", "370832107000", (Link("locatedIn", "county", "梁山县"),))
     program = mention("program", "四联四助行动", "“四联四助”行动", links=(Link("launchedIn", "county", "梁山县"),))
     return PageResult(page, (article,), (county, town, program),
                       ((0, (EntityKey("county", "梁山县", "370832000000"),)),))

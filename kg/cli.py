@@ -3,6 +3,8 @@
     kg build FILE_OR_DIR... -o OUT      build graph.ttl and graph.html
     kg validate GRAPH.ttl               check a graph against the ontology's SHACL shapes
     kg query QUERY_OR_FILE.rq           run SPARQL over a built graph
+    kg view GRAPH.ttl --focus NAME      an HTML view of one entity's neighbourhood
+    kg stats GRAPH.ttl [--plot PNG]     graph analytics (networkx)
 """
 from __future__ import annotations
 
@@ -34,9 +36,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     write_formats(graph, dataset, out, formats)
     if not args.no_html:
         from kg.export.html import write_html
+        from kg.export.views import write_county_views
 
-        sources = ", ".join(r.page.source for r in result.linked.results)
-        write_html(graph, out / "graph.html", title=f"党建知识图谱：{sources}")
+        title = "党建知识图谱：" + "、".join(r.page.source for r in result.linked.results)
+        write_html(graph, out / "graph.html", title=title)
+        write_county_views(graph, out / "views", title)
     _print_summary(result, len(graph), out)
     return 1 if result.skipped else 0
 
@@ -80,6 +84,27 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_view(args: argparse.Namespace) -> int:
+    from kg.export.html import write_html
+
+    graph = _load_graph(args.graph)
+    title = args.title or (f"{args.focus}：{args.graph.name}" if args.focus else f"党建知识图谱：{args.graph.name}")
+    write_html(graph, args.output, title, focus=args.focus, hops=args.hops)
+    print(f"written to {args.output}")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from kg.export.stats import compute_stats, format_stats, plot_stats
+
+    stats = compute_stats(_load_graph(args.graph), top=args.top)
+    print(format_stats(stats, args.format))
+    if args.plot:
+        plot_stats(stats, args.plot)
+        print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description="Build a knowledge graph from Chinese local news pages.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +121,21 @@ def make_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="validate a graph against the ontology's SHACL shapes")
     validate.add_argument("graph", type=Path)
     validate.set_defaults(run=_cmd_validate)
+
+    view = commands.add_parser("view", help="write an interactive HTML view of a graph, whole or around one entity")
+    view.add_argument("graph", type=Path)
+    view.add_argument("--focus", help="canonical name of the entity to centre on (e.g. 梁山县)")
+    view.add_argument("--hops", type=int, default=2, help="steps around the focus (default: 2)")
+    view.add_argument("--title")
+    view.add_argument("-o", "--output", type=Path, default=Path("out/view.html"))
+    view.set_defaults(run=_cmd_view)
+
+    stats = commands.add_parser("stats", help="counts, most connected entities, communities, county x program kind")
+    stats.add_argument("graph", type=Path)
+    stats.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    stats.add_argument("--top", type=int, default=10, help="rows of each ranking (default: 10)")
+    stats.add_argument("--plot", type=Path, help="also draw the matrix and top-N bars into this PNG (needs matplotlib)")
+    stats.set_defaults(run=_cmd_stats)
 
     query = commands.add_parser("query", help="run a SPARQL query (text or .rq file) with the dj: prefixes predefined")
     query.add_argument("query", help="SPARQL text or the path of a .rq file")

@@ -11,7 +11,7 @@ into offsets of the original text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # U+FFFD stands where a page's extraction lost a (usually thin-space) glyph.
 _SPACE_LIKE = frozenset(" \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffd")
@@ -39,6 +39,10 @@ class Normalized:
     origin: tuple[int, ...]
     original_length: int
     printed: str  # the same characters before width folding, for evidence shown to people
+    breaks: frozenset[int] = frozenset()  # indexes where a new sentence starts though no punctuation says so
+
+    def with_breaks(self, breaks) -> "Normalized":
+        return replace(self, breaks=self.breaks | frozenset(breaks))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets `[start, end)` covering normalised `text[start:end]`."""
@@ -49,10 +53,10 @@ class Normalized:
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
         """Normalised bounds of the sentence(s) holding `text[start:end]`."""
         left = start
-        while left > 0 and self.text[left - 1] not in SENTENCE_ENDS:
+        while left > 0 and self.text[left - 1] not in SENTENCE_ENDS and left not in self.breaks:
             left -= 1
         right = max(end, start + 1)
-        while right < len(self.text) and self.text[right - 1] not in SENTENCE_ENDS:
+        while right < len(self.text) and self.text[right - 1] not in SENTENCE_ENDS and right not in self.breaks:
             right += 1
         return left, min(right, len(self.text))
 

@@ -18,7 +18,7 @@ from kg.extract.programs import find_programs
 from kg.extract.quantities import find_quantities
 from kg.gazetteer import load_gazetteer
 from kg.model import Article, EntityKey, Locality, Mention, Page, PageResult, Quantity
-from kg.normalize import normalize
+from kg.normalize import Normalized, normalize
 from kg.relate import Linked, relate
 from kg.segment import segment
 
@@ -41,10 +41,24 @@ class ArticleFindings:
     quantities: tuple[Quantity, ...]
 
 
+def sentence_breaks(page: Page, article: Article, text: Normalized) -> frozenset[int]:
+    """Where sentences start besides after punctuation: the body's first character, and outside
+    the body (headline, kicker, dateline lines) every printed line."""
+    breaks = set()
+    for i in range(1, len(text.text)):
+        before, at = text.origin[i - 1], text.origin[i]
+        if before < article.body_start <= at or before < article.body_end <= at:
+            breaks.add(i)
+        elif not article.body_start <= at < article.body_end and "\n" in page.text[before:at]:
+            breaks.add(i)
+    return frozenset(breaks)
+
+
 def extract_article(page: Page, article: Article) -> ArticleFindings:
     text = normalize(page.text[article.start:article.end], base=article.start)
     if not text.text:
         return ArticleFindings((), (), ())
+    text = text.with_breaks(sentence_breaks(page, article, text))
     gazetteer = load_gazetteer()
     places = find_places(article, text, gazetteer)
     locality = story_locality(article, places, gazetteer)

@@ -5,7 +5,7 @@ from rdflib import namespace
 from rdflib.namespace import RDF, RDFS
 
 from kg.model import Article, Credit, EntityKey, Link, Mention, Page, PageResult, Quantity
-from kg.rdf import article_iri, entity_iri, mention_iri, to_graph
+from kg.rdf import article_iri, entity_iri, to_graph
 from kg.relate import relate
 from kg.validate import ValidationReport, format_report, undeclared_terms, validate
 from kg.vocab import DJ, DJ_IRI

@@ -6,10 +6,10 @@ import io
 import json
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.export.files import write_atomic, write_text_atomic
+from kg.export.files import write_text_atomic
 from kg.vocab import DJ, DJ_IRI, ID, SCHEMA
 
 FORMATS = ("ttl", "nt", "jsonld", "trig", "graphml", "csv")
@@ -119,4 +119,4 @@ def write_formats(graph: Graph, dataset, out: Path, formats: tuple[str, ...]) ->
     return written
 
 
-__all__ = ["FORMATS", "JSONLD_CONTEXT", "sorted_ntriples", "to_networkx", "write_formats", "write_atomic"]
+__all__ = ["FORMATS", "JSONLD_CONTEXT", "sorted_ntriples", "to_networkx", "write_formats"]

@@ -25,8 +25,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +37,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import KgError
+from kg.export.files import write_text_atomic
 from kg.vocab import DJ
 
 LAYOUT_SEED = 20240607
@@ -428,23 +427,7 @@ def _page(*, title, focus, hops, sources, counts, hidden_types, counties, data, 
 
 def write_html(graph: Graph, path: Path, title: str, **kw) -> None:
     """render_html to `path`, atomically: a reader sees the old page or the new one, never half."""
-    path = Path(path)
-    text = render_html(graph, title, **kw)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_text_atomic(Path(path), render_html(graph, title, **kw))
 
 
 PAGE_CSS = """

@@ -20,7 +20,7 @@ def _find(body, mentions=()):
         ("选派2250余名民情书记。", "2250", "名", "民情书记", True),
         ("协调资金 160 万元，新建水渠。", "1600000", "元", "资金", False),
         ("培训村民 203\n人。", "203", "人", "村民", False),
-        ("服务近 1.5万人次。", "15000", "人次", "服务", True),
+        ("服务近 1.5万人次。", "15000", "人次", None, True),
     ],
 )
 def test_quantities_value_unit_counted_and_approximation(body, value, unit, counts, approximate):
@@ -47,3 +47,17 @@ def test_quantities_attach_to_the_program_of_the_sentence():
 def test_quantities_fall_back_to_the_story_county():
     _, found = _find("建成 12 个驿站。")
     assert found[0].of == EntityKey("county", "梁山县")
+
+
+@pytest.mark.parametrize(
+    "body, counts",
+    [
+        ("新建5个社区离退休干部党支部，规范运行。", "社区离退休干部党支部"),
+        ("已有21名返乡人才进入村干部队伍。", "返乡人才"),
+        ("77个第一书记村增加了集体收入。", "第一书记村"),
+        ("最高可获2000万元资金扶持。", None),
+    ],
+)
+def test_quantities_counted_phrase_stops_at_the_verb(body, counts):
+    _, found = _find(body)
+    assert found[0].counts == counts

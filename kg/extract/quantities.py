@@ -5,7 +5,9 @@ marker (余/多 after, 近/约 before) and a unit from `kg/data/quantity_units.t
 Dates (`2021年`, `7月`) are never figures: calendar words are not units.
 The figure is attached to the program of its sentence, else the organization,
 else the story's place; what it counts is the noun phrase after the unit, or
-for money the noun right before the number.
+for money the noun right before the number, told apart from verbs by a private
+jieba part-of-speech tagger over a few characters only (jieba over every
+character would be far too slow).
 """
 from __future__ import annotations
 
@@ -15,10 +17,9 @@ from functools import lru_cache
 
 from kg.model import Article, EntityKey, Locality, Mention, Quantity
 from kg.normalize import Normalized
-from kg.resources import load_table, load_words
+from kg.resources import load_table
 
-_COUNTED_MAX = 8  # a longer run is a clause, not the name of what is counted
-_PRECEDING_MAX = 4
+_COUNTED_WINDOW = 12  # characters looked at beside a figure for what it counts
 
 
 @lru_cache(maxsize=1)
@@ -39,32 +40,59 @@ def _rules():
         rf"(?P<after>{alternation(after)})?"
         rf"(?P<unit>{alternation(units)})"
     )
-    stops = frozenset("".join(load_words("quantity_counted_stops.txt")))
-    return pattern, units, multipliers, stops
+    return pattern, units, multipliers
 
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _counted_after(text: str, at: int, stops: frozenset[str]) -> str | None:
-    end = at
-    while end < len(text) and end - at < _COUNTED_MAX and _is_cjk(text[end]) and text[end] not in stops:
-        end += 1
-    if end < len(text) and end - at == _COUNTED_MAX and _is_cjk(text[end]):
-        return None  # ran into a clause: no clean noun phrase
-    return text[at:end] or None
+@lru_cache(maxsize=1)
+def _tagger():
+    """A private jieba part-of-speech tagger (never the global one), loaded on the first figure."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO on stderr
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
 
 
-def _counted_before(text: str, at: int, stops: frozenset[str]) -> str | None:
-    start = at
-    while start > 0 and at - start < _PRECEDING_MAX and _is_cjk(text[start - 1]) and text[start - 1] not in stops:
-        start -= 1
-    phrase = text[start:at]
-    if len(phrase) < 2:
-        return None
-    # A full run is usually verb + noun (协调资金, 培训村民): the noun is its last two characters.
-    return phrase[-2:] if len(phrase) == _PRECEDING_MAX else phrase
+@lru_cache(maxsize=1)
+def _noun_roles() -> dict[str, str]:
+    return {row["tag"]: row["role"] for row in load_table("quantity_noun_tags.tsv")}
+
+
+def _words(phrase: str) -> list[tuple[str, str]]:
+    return [(w.word, w.flag) for w in _tagger().cut(phrase)]
+
+
+def _counted_after(text: str, at: int) -> str | None:
+    """The noun phrase right after the unit: nouns, opened by at most one modifier (返乡人才)."""
+    roles = _noun_roles()
+    words = _words(text[at:at + _COUNTED_WINDOW])
+    taken: list[str] = []
+    for n, (word, flag) in enumerate(words):
+        role = roles.get(flag)
+        if role == "noun":
+            taken.append(word)
+        elif role == "modifier" and not taken and n + 1 < len(words) and roles.get(words[n + 1][1]) == "noun":
+            taken.append(word)
+        else:
+            break
+    phrase = "".join(taken)
+    return phrase if len(phrase) >= 2 else None
+
+
+def _counted_before(text: str, at: int) -> str | None:
+    """For money (协调资金160万元) and bare counts (培训村民203人): the nouns right before the number."""
+    roles = _noun_roles()
+    taken: list[str] = []
+    for word, flag in reversed(_words(text[max(0, at - _COUNTED_WINDOW):at])):
+        if roles.get(flag) != "noun":
+            break
+        taken.insert(0, word)
+    phrase = "".join(taken)
+    return phrase if len(phrase) >= 2 else None
 
 
 def _attached_to(start: int, end: int, text: Normalized, mentions: tuple[Mention, ...],
@@ -88,16 +116,16 @@ def _attached_to(start: int, end: int, text: Normalized, mentions: tuple[Mention
 
 def find_quantities(article: Article, text: Normalized, locality: Locality,
                     mentions: tuple[Mention, ...]) -> tuple[Quantity, ...]:
-    pattern, units, multipliers, stops = _rules()
+    pattern, units, multipliers = _rules()
     found = []
     body_from = text.origin.index(article.body_start) if article.body_start in text.origin else 0
     for match in pattern.finditer(text.text, body_from):
         value = Decimal(match["number"]) * multipliers.get(match["multiplier"] or "", Decimal(1))
         unit = match["unit"]
         kind = units[unit]
-        counts = _counted_after(text.text, match.end(), stops) if kind == "count" else None
+        counts = _counted_after(text.text, match.end()) if kind == "count" else None
         if counts is None and kind != "measure":
-            counts = _counted_before(text.text, match.start(), stops)
+            counts = _counted_before(text.text, match.start())
         start, end = text.span(match.start(), match.end())
         found.append(Quantity(
             source=article.source,

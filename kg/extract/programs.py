@@ -551,15 +551,14 @@ def _run_by(text: Normalized, f: _Found, organizations: tuple[Mention, ...], g: 
         if org.end > start_orig:
             continue
         # normalised index just after the organization's name
-        org_end = _norm_index(text, org.end)
-        if org_end is None or org_end < s_left:
-            continue
+        org_start, org_end = _norm_index(text, org.start), _norm_index(text, org.end)
+        if org_start is None or org_end is None or org_start < s_left:
+            continue  # the organization must stand in the program's own sentence
         between = t[org_end:f.start]
         if len(between) <= 1:
             best = org
             continue
-        org_start = _norm_index(text, org.start)
-        if org_start is not None and org_start - s_left <= 1 and not any(c in "；;" for c in between) \
+        if org_start - s_left <= 1 and not any(c in "；;" for c in between) \
                 and any(v in between for v in g.verbs):
             best = org  # the sentence's subject runs what the sentence launches
             continue

@@ -193,6 +193,14 @@ def test_html_focus_draws_only_the_neighbourhood(graph):
     assert not any(n["hidden"] for n in wide)  # a focused view shows its stories from the start
 
 
+def test_html_focus_does_not_walk_through_the_city_into_other_counties(graph):
+    nodes = {n["id"] for n in _payload(render_html(graph, "t", focus="梁山县", hops=3))["nodes"]}
+    assert _iri("city", "济宁市", "370800000000") in nodes
+    assert _iri("county", "嘉祥县", "370829000000") not in nodes
+    whole_city = {n["id"] for n in _payload(render_html(graph, "t", focus="济宁市", hops=1))["nodes"]}
+    assert _iri("county", "嘉祥县", "370829000000") in whole_city
+
+
 def test_html_focus_on_unknown_name_is_a_user_error(graph):
     with pytest.raises(KgError):
         render_html(graph, "t", focus="不存在的名称")

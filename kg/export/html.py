@@ -247,15 +247,32 @@ def view_graph(graph: Graph) -> nx.MultiDiGraph:
     return view
 
 
+# Places above the county join every story of a city: a focused view reaches them but does not
+# walk through them, or one county's view would hold the whole city.
+NOT_EXPANDED_IN_FOCUS = ("city", "province")
+
+
 def neighbourhood(view: nx.MultiDiGraph, focus: str, hops: int) -> set[str]:
-    """Ids of the nodes within `hops` undirected steps of the entities named `focus`."""
+    """Ids of the nodes within `hops` undirected steps of the entities named `focus`.
+
+    Cities and provinces other than the focus are kept but not stepped through.
+    """
     centres = sorted(n for n, d in view.nodes(data=True) if d["kind"] == "entity" and d["label"] == focus)
     if not centres:
         raise KgError(f"no entity named {focus!r} in the graph")
     undirected = view.to_undirected(as_view=True)
-    keep: set[str] = set()
-    for centre in centres:
-        keep.update(nx.single_source_shortest_path_length(undirected, centre, cutoff=max(hops, 0)))
+    keep: set[str] = set(centres)
+    frontier = list(centres)
+    for _ in range(max(hops, 0)):
+        reached = []
+        for node in frontier:
+            if node not in centres and view.nodes[node]["type"] in NOT_EXPANDED_IN_FOCUS:
+                continue
+            for neighbour in sorted(undirected.neighbors(node)):
+                if neighbour not in keep:
+                    keep.add(neighbour)
+                    reached.append(neighbour)
+        frontier = reached
     return keep
 
 

@@ -9,6 +9,7 @@ import io
 import json
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -57,16 +58,55 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+def iri_text(iri: str) -> str:
+    """An IRI in prefixed form where one of the project's prefixes covers it."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+_INTEGER_TYPES = frozenset(str(XSD[name]) for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+
+
+def literal_text(lexical: str, datatype: str | None = None) -> str:
+    """A literal's text, the same whichever store answered.
+
+    Stores print one value in different lexical forms (Oxigraph and Virtuoso write xsd:decimal 6.0 as "6",
+    Virtuoso writes xsd:boolean false as "0"), so numbers and booleans are printed in one form: decimals as
+    Turtle writes them (at least one fractional digit), integers without sign or leading zeros, booleans as
+    true/false. Any other literal is its lexical text; a malformed number is left as written.
+    """
+    text = lexical.strip()
+    if datatype is None or "_" in text:  # Python's number parsers accept 1_000; XML Schema does not
+        return lexical
+    try:
+        if datatype == str(XSD.decimal):
+            value = Decimal(text)
+            if not value.is_finite():
+                return lexical
+            fixed = format(value.normalize() if value else Decimal(0), "f")
+            return fixed if "." in fixed else fixed + ".0"
+        if datatype in _INTEGER_TYPES:
+            return str(int(text))
+        if datatype in (str(XSD.double), str(XSD.float)):
+            return repr(float(text))
+    except (InvalidOperation, ValueError):
+        return lexical
+    if datatype == str(XSD.boolean) and text in ("1", "0", "true", "false"):
+        return "true" if text in ("1", "true") else "false"
+    return lexical
+
+
 def _term_text(term) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, iri in PREFIXES.items():
-            if str(term).startswith(iri):
-                return f"{prefix}:{str(term)[len(iri):]}"
-        return str(term)
+        return iri_text(str(term))
     if isinstance(term, Literal):
-        return str(term)
+        return literal_text(str(term), str(term.datatype) if term.datatype else None)
     return str(term)
 
 

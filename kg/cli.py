@@ -17,21 +17,26 @@ from kg.errors import KgError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.parallel import run_build
+
+    streamed = run_build(args)  # --stream / --engine dask: N-Triples page by page
+    if streamed is not None:
+        return streamed
     from kg.export.formats import FORMATS, write_formats
-    from kg.pipeline import build
+    from kg.parallel import build
     from kg.rdf import to_dataset, to_graph
-    from kg.read import expand_inputs, read_pages
+    from kg.update import prepare_from_args
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise KgError(f"unknown format(s) {', '.join(unknown)}; choose from {','.join(FORMATS)}")
-    files, missing = expand_inputs(args.inputs, args.glob)
-    result = build([*missing, *read_pages(files)])
-    for err in result.skipped:
-        print(f"error: {err}", file=sys.stderr)
+    # pages read (and merged with a build's kept pages under --update), built; errors and warnings printed
+    prepared = prepare_from_args(args, lambda pages: build(pages, jobs=args.jobs, progress=args.progress))
+    if not prepared.report(strict=args.strict):
+        return 1
+    result, out = prepared.build, prepared.out
     graph = to_graph(result.linked)
-    out: Path = args.output
     dataset = to_dataset(result.linked) if "trig" in formats else None
     write_formats(graph, dataset, out, formats)
     if not args.no_html:
@@ -41,6 +46,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         title = "党建知识图谱：" + "、".join(r.page.source for r in result.linked.results)
         write_html(graph, out / "graph.html", title=title)
         write_county_views(graph, out / "views", title)
+    prepared.keep()  # the pages, kept under out/.pages for a later --update
     _print_summary(result, len(graph), out)
     return 1 if result.skipped else 0
 
@@ -79,7 +85,15 @@ def _load_graph(path: Path):
 def _cmd_query(args: argparse.Namespace) -> int:
     from kg.query import FORMATTERS, read_query, run_query
 
-    answer = run_query(_load_graph(args.graph), read_query(args.query))
+    query = read_query(args.query)
+    if args.store == "rdflib":
+        answer = run_query(_load_graph(args.graph), query)
+    else:
+        from kg.store import answer_query
+
+        if not args.graph.is_file():
+            raise KgError(f"{args.graph}: no such graph file (build one with 'kg build')")
+        answer = answer_query(args.graph, query, store=args.store)
     print(FORMATTERS[args.format](answer))
     return 0
 
@@ -110,12 +124,32 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build the graph of pages (files or directories)")
-    build.add_argument("inputs", nargs="+", type=Path, help="page files or directories of pages")
+    build.add_argument("inputs", nargs="*", type=Path, help="page files or directories of pages")
     build.add_argument("-o", "--output", type=Path, default=Path("out"), help="output directory (default: out)")
     build.add_argument("--glob", default="*.txt", help="pattern of page files inside directories (default: *.txt)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML view")
     build.add_argument("--format", default="ttl",
                        help="comma-separated output formats: ttl,nt,jsonld,trig,graphml,csv (Turtle always)")
+    build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="worker processes building pages (default: all cores; 1: none)")
+    build.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local processes, or a Dask cluster (needs --format nt; pip install 'dask[distributed]')")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --jobs workers)")
+    build.add_argument("--stream", action="store_true",
+                       help="write graph.nt page by page in flat memory (needs --format nt; no Turtle, no HTML)")
+    build.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="no progress bar (it is drawn only when stderr is a terminal)")
+    build.add_argument("--update", type=Path, metavar="OUT",
+                       help="add the pages to the build in OUT (replacing pages of the same name) instead of "
+                            "building them alone; OUT is also the output directory")
+    build.add_argument("--remove", action="append", metavar="PAGE", default=[],
+                       help="with --update: drop this page (file name) from the build; repeatable")
+    build.add_argument("--strict", action="store_true",
+                       help="any warning (a page without articles, a page not in UTF-8, ...) is fatal")
+    build.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
+                       help="refuse page files larger than N bytes (default: 50000000)")
+    build.add_argument("--allow-large", action="store_true", help="read page files of any size")
     build.set_defaults(run=_cmd_build)
 
     validate = commands.add_parser("validate", help="validate a graph against the ontology's SHACL shapes")
@@ -141,6 +175,8 @@ def make_parser() -> argparse.ArgumentParser:
     query.add_argument("query", help="SPARQL text or the path of a .rq file")
     query.add_argument("--graph", type=Path, default=Path("out/graph.ttl"), help="graph file (default: out/graph.ttl)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--store", choices=("rdflib", "oxigraph"), default="rdflib",
+                       help="rdflib in memory, or an on-disk Oxigraph store beside the graph (large graphs)")
     query.set_defaults(run=_cmd_query)
     return parser
 
@@ -152,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of our output went away (`kg query … | head`): not an error of ours.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -17,3 +17,7 @@ class PageError(KgError):
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+
+    def __reduce__(self):
+        # Errors cross process boundaries in parallel builds: rebuild from both fields.
+        return (type(self), (self.source, self.problem))

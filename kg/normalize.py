@@ -11,7 +11,10 @@ into offsets of the original text.
 """
 from __future__ import annotations
 
+import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 # U+FFFD stands where a page's extraction lost a (usually thin-space) glyph.
 _SPACE_LIKE = frozenset(" \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffd")
@@ -50,14 +53,18 @@ class Normalized:
             raise ValueError(f"span [{start}, {end}) outside normalised text of length {len(self.text)}")
         return self.origin[start], self.origin[end - 1] + 1
 
+    @cached_property
+    def _sentence_starts(self) -> tuple[int, ...]:
+        """Indexes where a sentence starts: 0, after sentence punctuation, and at breaks."""
+        starts = {0} | {i + 1 for i, ch in enumerate(self.text) if ch in SENTENCE_ENDS} | set(self.breaks)
+        return tuple(sorted(i for i in starts if i <= len(self.text)))
+
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
         """Normalised bounds of the sentence(s) holding `text[start:end]`."""
-        left = start
-        while left > 0 and self.text[left - 1] not in SENTENCE_ENDS and left not in self.breaks:
-            left -= 1
-        right = max(end, start + 1)
-        while right < len(self.text) and self.text[right - 1] not in SENTENCE_ENDS and right not in self.breaks:
-            right += 1
+        starts = self._sentence_starts
+        left = starts[bisect_right(starts, start) - 1]
+        at = bisect_left(starts, max(end, start + 1))
+        right = starts[at] if at < len(starts) else len(self.text)
         return left, min(right, len(self.text))
 
     def sentence(self, start: int, end: int) -> str:
@@ -77,7 +84,7 @@ def normalize(text: str, base: int = 0) -> Normalized:
     origin: list[int] = []
     pending_space = False
     for i, raw in enumerate(text):
-        if raw in _SPACE_LIKE or raw.isspace():
+        if raw in _SPACE_LIKE or raw.isspace() or unicodedata.category(raw) == "Cc":
             pending_space = True
             continue
         ch = fold_char(raw)

@@ -331,6 +331,9 @@ def _find_anchors(text: str, lines: list[_Line]) -> list[_Anchor]:
 
 # ---------------------------------------------------------------- line kinds
 
+# A character the normaliser keeps (not whitespace, not a control or filler character).
+_PRINTED_CHAR = re.compile(r"[^\s\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffd\x00-\x1f\x7f-\x9f]")
+
 BODY, TITLE, LABEL, KICKER, SUBTITLE, FURNITURE = "body", "title", "label", "kicker", "subtitle", "furniture"
 
 
@@ -728,11 +731,16 @@ def _stories(text: str, lines: list[_Line], anchors: list[_Anchor], datelines: f
              markdown: bool) -> list[_Story]:
     starts = [ln.start for ln in lines]
 
+    first_content: dict[int, int] = {}  # line index -> offset of its first printed character
+
     def line_start_of(offset: int) -> int:
         k = bisect.bisect_right(starts, offset) - 1
-        if k >= 0 and lines[k].start <= offset and not normalize(text[lines[k].start: offset]).text:
-            return lines[k].start
-        return offset
+        if k < 0 or lines[k].start > offset:
+            return offset
+        if k not in first_content:
+            found = _PRINTED_CHAR.search(text, lines[k].start)
+            first_content[k] = found.start() if found else len(text)
+        return lines[k].start if first_content[k] >= offset else offset
 
     # one gap before each anchor and one after the last
     gap_bounds = []

@@ -20,7 +20,7 @@ def _find(body, mentions=()):
         ("选派2250余名民情书记。", "2250", "名", "民情书记", True),
         ("协调资金 160 万元，新建水渠。", "1600000", "元", "资金", False),
         ("培训村民 203\n人。", "203", "人", "村民", False),
-        ("服务近 1.5万人次。", "15000", "人次", None, True),
+        ("服务近 1.5万人次。", "15000", "人次", "服务", True),
     ],
 )
 def test_quantities_value_unit_counted_and_approximation(body, value, unit, counts, approximate):
@@ -61,3 +61,13 @@ def test_quantities_fall_back_to_the_story_county():
 def test_quantities_counted_phrase_stops_at_the_verb(body, counts):
     _, found = _find(body)
     assert found[0].counts == counts
+
+
+def test_quantities_approximation_after_the_unit():
+    _, found = _find("以200户左右群众为一个网格。")
+    assert (found[0].value, found[0].approximate, found[0].counts) == ("200", True, "群众")
+
+
+def test_quantities_counted_phrase_keeps_nouns_that_contain_verb_characters():
+    _, found = _find("全县129个驻社区单位党组织结合部门职责开展服务。")
+    assert found[0].counts is None or found[0].counts.startswith("驻社区单位党组织")

@@ -32,7 +32,8 @@ _NODE_SKIP = {DJ.Mention, DJ.Quantity}
 
 def sorted_ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, sorted so the file is byte-stable."""
-    lines = graph.serialize(format="nt").splitlines()
+    # Split on "\n" only: literals may hold U+2028, U+0085… that str.splitlines() would cut.
+    lines = graph.serialize(format="nt").split("\n")
     return "".join(line + "\n" for line in sorted(set(line for line in lines if line.strip())))
 
 

@@ -44,4 +44,7 @@ def write_county_views(graph: Graph, directory: Path, title: str) -> list[Path]:
         write_html(graph, path, f"{label}：{title}", focus=label, hops=VIEW_HOPS)
         written.append(path)
     write_text_atomic(directory / "index.html", _index_page(f"各区县视图：{title}", views))
-    return written + [directory / "index.html"]
+    written.append(directory / "index.html")
+    for stale in sorted(set(directory.glob("*.html")) - set(written)):
+        stale.unlink()  # the view of a county no longer in the graph
+    return written

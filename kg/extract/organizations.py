@@ -168,19 +168,40 @@ def _county_of_town(code: str | None) -> tuple[str, str] | None:
     return (row["name"], row["code"]) if row else None
 
 
+@lru_cache(maxsize=None)
+def _place_automaton(city: str | None, province: str | None):
+    """Aho-Corasick automaton of the place words of two characters or more: one pass finds every
+    word ending at every offset, where a dict lookup per offset per length was the hot spot."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in _place_words(city, province):
+        if len(word) >= 2:
+            automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=1)
+def _suffix_last_chars() -> frozenset[str] | None:
+    """Characters a head word can end with; None when some head word is empty (then any can)."""
+    words = _rules().suffixes
+    return None if any(not w for w in words) else frozenset(w[-1] for w in words)
+
+
 # ---------------------------------------------------------------- places in this text
 def _places_by_end(text: Normalized, locality: Locality, places: tuple[Mention, ...]) -> dict[int, _Place]:
     """Every place that ends at a normalised offset (the longest one), gazetteer and finder."""
     t = text.text
     words = _place_words(locality.city, locality.province)
-    longest = max(map(len, words)) if words else 0
+    longest_at: dict[int, str] = {}
+    for last, word in _place_automaton(locality.city, locality.province).iter(t):
+        if len(word) > len(longest_at.get(last + 1, "")):
+            longest_at[last + 1] = word
     found: dict[int, _Place] = {}
-    for end in range(1, len(t) + 1):
-        for size in range(min(longest, end), 1, -1):
-            entry = words.get(t[end - size:end])
-            if entry:
-                found[end] = _Place(end - size, end, *entry)
-                break
+    for end in sorted(longest_at):
+        word = longest_at[end]
+        found[end] = _Place(end - len(word), end, *words[word])
     index_of = {orig: i for i, orig in enumerate(text.origin)}
     for m in places:
         s, e = index_of.get(m.start), index_of.get(m.end - 1)
@@ -504,7 +525,10 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
     towns = sorted({p.name: p for p in places_end.values() if p.type == "town"}.values(), key=lambda p: p.start)
     candidates: list[_Candidate] = []
     found: list[_Found] = []
+    last_chars = _suffix_last_chars()
     for end in range(1, len(t) + 1):
+        if last_chars is not None and t[end - 1] not in last_chars:
+            continue  # no head word ends here
         suffix = _suffix_at(t, end, rules)
         if suffix is None:
             continue

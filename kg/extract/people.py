@@ -8,6 +8,7 @@ invent one: a name-like string without such context is not listed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,6 +85,21 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s < span[1] and span[0] < e for s, e in spans)
 
 
+@lru_cache(maxsize=None)
+def _title_finder(titles: tuple[str, ...]) -> re.Pattern:
+    # A lookahead matches at every offset, and an alternation takes its first alternative that
+    # matches: the first title of `titles` starting there, in one C-level scan instead of a
+    # startswith per title per character.
+    return re.compile("(?=(" + "|".join(map(re.escape, titles)) + "))")
+
+
+def _title_starts(t: str, titles: tuple[str, ...]):
+    """(offset, title) at every offset where one of `titles` starts, the first of them in their order."""
+    if not titles:
+        return ()
+    return ((m.start(), m.group(1)) for m in _title_finder(titles).finditer(t))
+
+
 def find_people(article: Article, text: Normalized, organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """Named persons in one story, each occurrence with its evidence; reporters excluded."""
     pat = _patterns()
@@ -96,19 +112,14 @@ def find_people(article: Article, text: Normalized, organizations: tuple[Mention
         if s is not None and e is not None:
             org_spans.append((s, e + 1))
     found: dict[tuple[int, int], str] = {}
-    for i in range(len(t)):
-        for title in pat.before:
-            if t.startswith(title, i):
-                span = _after_title(t, i + len(title), pat)
-                if span:
-                    found.setdefault(span, t[span[0]:span[1]])
-                break
-        for title in pat.after:
-            if t.startswith(title, i):
-                span = _before_title(t, i, pat)
-                if span:
-                    found.setdefault(span, t[span[0]:span[1]])
-                break
+    for i, title in _title_starts(t, pat.before):
+        span = _after_title(t, i + len(title), pat)
+        if span:
+            found.setdefault(span, t[span[0]:span[1]])
+    for i, title in _title_starts(t, pat.after):
+        span = _before_title(t, i, pat)
+        if span:
+            found.setdefault(span, t[span[0]:span[1]])
     mentions = []
     for (s, e), name in sorted(found.items()):
         if name in credited or _inside((s, e), org_spans):

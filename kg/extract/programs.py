@@ -202,6 +202,8 @@ def _chains(text: str, quotes: list[_Quote]) -> list[list[_Quote]]:
 
 
 def _startswith_any(s: str, words) -> str | None:
+    if isinstance(words, tuple) and not s.startswith(words):
+        return None  # one C-level test settles the usual case, where no word matches
     for w in words:
         if s.startswith(w):
             return w
@@ -209,6 +211,8 @@ def _startswith_any(s: str, words) -> str | None:
 
 
 def _endswith_any(s: str, words) -> str | None:
+    if isinstance(words, tuple) and not s.endswith(words):
+        return None  # one C-level test settles the usual case, where no word matches
     for w in words:
         if s.endswith(w):
             return w

@@ -5,9 +5,9 @@ marker (余/多 after, 近/约 before) and a unit from `kg/data/quantity_units.t
 Dates (`2021年`, `7月`) are never figures: calendar words are not units.
 The figure is attached to the program of its sentence, else the organization,
 else the story's place; what it counts is the noun phrase after the unit, or
-for money the noun right before the number, told apart from verbs by a private
-jieba part-of-speech tagger over a few characters only (jieba over every
-character would be far too slow).
+for money the noun right before the number, bounded by a lexicon of clause
+verbs (`kg/data/quantity_clause_verbs.txt`) rather than by a tagger: tagging
+the text around every figure cost more than all other stages together.
 """
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from functools import lru_cache
 
 from kg.model import Article, EntityKey, Locality, Mention, Quantity
 from kg.normalize import Normalized
-from kg.resources import load_table
+from kg.resources import load_table, load_words
 
 _COUNTED_WINDOW = 12  # characters looked at beside a figure for what it counts
+# Characters that never stand inside the phrase naming what is counted.
+_PHRASE_STOPS = frozenset("的和与及等到在为被将从向给并达每各近约余多")
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +31,7 @@ def _rules():
     markers = load_table("quantity_markers.tsv")
     before = [m["marker"] for m in markers if m["position"] == "before"]
     after = [m["marker"] for m in markers if m["position"] == "after"]
+    after_unit = [m["marker"] for m in markers if m["position"] == "after_unit"]
 
     def alternation(words):
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -39,6 +42,7 @@ def _rules():
         rf"(?P<multiplier>{alternation(multipliers)})?"
         rf"(?P<after>{alternation(after)})?"
         rf"(?P<unit>{alternation(units)})"
+        rf"(?P<after_unit>{alternation(after_unit)})?"
     )
     return pattern, units, multipliers
 
@@ -48,51 +52,37 @@ def _is_cjk(ch: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _tagger():
-    """A private jieba part-of-speech tagger (never the global one), loaded on the first figure."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO on stderr
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+def _clause_verbs() -> re.Pattern:
+    verbs = sorted(load_words("quantity_clause_verbs.txt"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(v) for v in verbs))
 
 
-@lru_cache(maxsize=1)
-def _noun_roles() -> dict[str, str]:
-    return {row["tag"]: row["role"] for row in load_table("quantity_noun_tags.tsv")}
-
-
-def _words(phrase: str) -> list[tuple[str, str]]:
-    return [(w.word, w.flag) for w in _tagger().cut(phrase)]
+def _is_phrase_char(ch: str) -> bool:
+    return _is_cjk(ch) and ch not in _PHRASE_STOPS
 
 
 def _counted_after(text: str, at: int) -> str | None:
-    """The noun phrase right after the unit: nouns, opened by at most one modifier (返乡人才)."""
-    roles = _noun_roles()
-    words = _words(text[at:at + _COUNTED_WINDOW])
-    taken: list[str] = []
-    for n, (word, flag) in enumerate(words):
-        role = roles.get(flag)
-        if role == "noun":
-            taken.append(word)
-        elif role == "modifier" and not taken and n + 1 < len(words) and roles.get(words[n + 1][1]) == "noun":
-            taken.append(word)
-        else:
-            break
-    phrase = "".join(taken)
+    """The noun phrase right after the unit, up to punctuation, a function word or a clause verb."""
+    end = at
+    while end < len(text) and end - at < _COUNTED_WINDOW and _is_phrase_char(text[end]):
+        end += 1
+    verb = _clause_verbs().search(text, at + 1, end)  # a verb can't open the phrase: 返乡人才 is fine
+    phrase = text[at:verb.start() if verb else end]
+    if not verb and end - at == _COUNTED_WINDOW:
+        return None  # ran on without a break: a clause, not a name
     return phrase if len(phrase) >= 2 else None
 
 
 def _counted_before(text: str, at: int) -> str | None:
-    """For money (协调资金160万元) and bare counts (培训村民203人): the nouns right before the number."""
-    roles = _noun_roles()
-    taken: list[str] = []
-    for word, flag in reversed(_words(text[max(0, at - _COUNTED_WINDOW):at])):
-        if roles.get(flag) != "noun":
-            break
-        taken.insert(0, word)
-    phrase = "".join(taken)
-    return phrase if len(phrase) >= 2 else None
+    """For money (协调资金160万元) and bare counts (培训村民203人): the noun right before the number."""
+    start = at
+    while start > 0 and at - start < _COUNTED_WINDOW and _is_phrase_char(text[start - 1]):
+        start -= 1
+    verbs = list(_clause_verbs().finditer(text, start, at))
+    if verbs:
+        start = verbs[-1].end()
+    phrase = text[start:at]
+    return phrase if 2 <= len(phrase) <= 6 else None
 
 
 def _attached_to(start: int, end: int, text: Normalized, mentions: tuple[Mention, ...],
@@ -124,7 +114,9 @@ def find_quantities(article: Article, text: Normalized, locality: Locality,
         unit = match["unit"]
         kind = units[unit]
         counts = _counted_after(text.text, match.end()) if kind == "count" else None
-        if counts is None and kind != "measure":
+        # Only a figure that ends its phrase (培训村民203人。) counts what stands before it.
+        ends_phrase = match.end() >= len(text.text) or not _is_phrase_char(text.text[match.end()])
+        if counts is None and kind != "measure" and (kind == "money" or ends_phrase):
             counts = _counted_before(text.text, match.start())
         start, end = text.span(match.start(), match.end())
         found.append(Quantity(
@@ -133,7 +125,7 @@ def find_quantities(article: Article, text: Normalized, locality: Locality,
             value=format(value.normalize(), "f"),
             unit=unit,
             counts=counts,
-            approximate=bool(match["before"] or match["after"]),
+            approximate=bool(match["before"] or match["after"] or match["after_unit"]),
             text=text.printed[match.start():match.end()],
             start=start,
             end=end,

@@ -1,0 +1,315 @@
+"""Streaming N-Triples: a page's triples are written as soon as it is built, entity triples at the end.
+
+An archive's graph does not fit rdflib's memory, but almost all of it is page-level:
+articles, mentions, quantities and their evidence name only their own page. What needs
+every page is small and grows with the number of distinct entities, not of pages:
+
+- resolution: a place named without a code is the coded one when only one coded place of
+  that type bears the name anywhere in the archive (`kg.relate.KeyResolver`);
+- the entity triples: labels, aliases, kinds and the relations between entities.
+
+So each page yields its page-level lines, with every entity named as its finder named it
+(`PageOutput`), and a `PageSummary`; an `EntityTable` merges the summaries. At the end the
+page lines are rewritten where a name resolved to a coded place, and the entity lines are
+added. Every line comes from `kg.rdf` through rdflib's own N-Triples row writer, so the
+lines are those of `kg build --format nt`; only their order differs (page by page).
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from kg.errors import PageError
+from kg.model import Entity, EntityKey, Page, PageResult, Relation
+
+_Raw = tuple  # (type, name, code): an entity as a finder named it, before resolution
+
+# Page blocks in a spill file are separated by an empty line (no N-Triples line is empty).
+_BLOCK_END = "\n"
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """What the entity-level triples need from one page, without offsets or evidence."""
+
+    surfaces: frozenset  # (raw key, printed text)
+    org_kinds: tuple  # (raw key, kind, how many mentions say so)
+    links: frozenset  # (raw key, predicate, raw target key)
+    coded: frozenset  # raw keys that carry a division code
+    reporters: frozenset  # credited names
+    subjects: frozenset  # raw keys of the stories' subjects
+
+
+@dataclass(frozen=True)
+class PageOutput:
+    """One built page: its sorted page-level N-Triples lines (entities unresolved) and its summary."""
+
+    source: str
+    articles: int
+    lines: tuple[str, ...]
+    summary: PageSummary
+
+
+def _raw(type_: str, name: str, code: str | None) -> _Raw:
+    return (type_, name, code)
+
+
+def summarize(result: PageResult) -> PageSummary:
+    surfaces, links, coded, subjects = set(), set(), set(), set()
+    kinds: Counter = Counter()
+    for m in result.mentions:
+        key = _raw(m.type, m.name, m.code)
+        surfaces.add((key, m.text))
+        if m.code:
+            coded.add(key)
+        if m.kind and m.type == "organization":
+            kinds[(key, m.kind)] += 1
+        for link in m.links:
+            target = _raw(link.target_type, link.target_name, link.target_code)
+            links.add((key, link.predicate, target))
+            if link.target_code:
+                coded.add(target)
+    reporters = {c.name for a in result.articles for c in a.credits}
+    for _, keys in result.subjects:
+        subjects.update(_raw(k.type, k.name, k.code) for k in keys)
+    return PageSummary(frozenset(surfaces), tuple(sorted((k, kind, n) for (k, kind), n in kinds.items())),
+                       frozenset(links), frozenset(coded), frozenset(reporters), frozenset(subjects))
+
+
+class _AsNamed:
+    """Stands in for `kg.relate.Linked` while a page is built alone: every entity as its finder named it."""
+
+    class _Keys:
+        def __getitem__(self, mention) -> EntityKey:
+            return EntityKey(mention.type, mention.name, mention.code)
+
+    entity_of = _Keys()
+
+    @staticmethod
+    def resolve(key: EntityKey) -> EntityKey:
+        return key
+
+
+class LineSink:
+    """Takes `g.add(triple)` like an rdflib Graph and keeps each triple's N-Triples line once."""
+
+    def __init__(self) -> None:
+        from rdflib.plugins.serializers.nt import _nt_row
+
+        self._row = _nt_row
+        self.lines: set[str] = set()
+
+    def add(self, triple) -> None:
+        self.lines.add(self._row(triple))
+
+
+def page_output(result: PageResult) -> PageOutput:
+    from kg.rdf import add_page
+
+    sink = LineSink()
+    add_page(sink, result, _AsNamed())
+    return PageOutput(result.page.source, len(result.articles), tuple(sorted(sink.lines)), summarize(result))
+
+
+def build_page_output(page: Page | PageError) -> PageOutput | PageError:
+    """Build one page into its output; a page that fails becomes a PageError (as in `kg.pipeline.build`)."""
+    if isinstance(page, PageError):
+        return page
+    from kg.pipeline import build_page
+
+    try:
+        return page_output(build_page(page))
+    except Exception as exc:  # noqa: BLE001 - one bad page must never stop the others
+        return PageError(page.source, f"could not be built ({type(exc).__name__}: {exc})")
+
+
+# ---------------------------------------------------------------- entity table
+@dataclass
+class EntityTable:
+    """The merged summaries of every page built so far; memory grows with distinct entities only."""
+
+    surfaces: dict = field(default_factory=lambda: defaultdict(set))
+    kinds: dict = field(default_factory=lambda: defaultdict(Counter))
+    links: set = field(default_factory=set)
+    coded: dict = field(default_factory=lambda: defaultdict(set))
+    reporters: set = field(default_factory=set)
+    subjects: set = field(default_factory=set)
+
+    def add(self, summary: PageSummary) -> None:
+        for key, text in summary.surfaces:
+            self.surfaces[key].add(text)
+        for key, kind, n in summary.org_kinds:
+            self.kinds[key][kind] += n
+        self.links.update(summary.links)
+        for key in summary.coded:
+            self.coded[key[:2]].add(key)
+        self.reporters.update(summary.reporters)
+        self.subjects.update(summary.subjects)
+
+    def resolve(self, key: _Raw) -> EntityKey:
+        """As `kg.relate.KeyResolver.resolve`: a code-less name of exactly one coded place is that place."""
+        if key[2] is None:
+            candidates = self.coded.get(key[:2], ())
+            if len(candidates) == 1:
+                return EntityKey(*next(iter(candidates)))
+        return EntityKey(*key)
+
+    def entities(self) -> tuple[Entity, ...]:
+        """As `kg.relate.collect_entities`, from the merged summaries."""
+        from kg.relate import sort_key
+
+        surfaces: dict[EntityKey, set[str]] = defaultdict(set)
+        kinds: dict[EntityKey, Counter] = defaultdict(Counter)
+        for key, texts in self.surfaces.items():
+            surfaces[self.resolve(key)].update(texts)
+        for key, counts in self.kinds.items():
+            kinds[self.resolve(key)].update(counts)
+        for _, _, target in self.links:
+            surfaces.setdefault(self.resolve(target), set())
+        for name in self.reporters:
+            surfaces[EntityKey("reporter", name)].add(name)
+        for key in self.subjects:
+            surfaces.setdefault(self.resolve(key), set())
+        out = []
+        for key in sorted(surfaces, key=sort_key):
+            kind = min(kinds[key].items(), key=lambda kv: (-kv[1], kv[0]))[0] if kinds.get(key) else None
+            out.append(Entity(key.type, key.name, key.code, tuple(sorted(surfaces[key] - {key.name})), kind))
+        return tuple(out)
+
+    def relations(self) -> tuple[Relation, ...]:
+        from kg.relate import sort_key
+
+        relations = {Relation(self.resolve(s), p, self.resolve(o)) for s, p, o in self.links}
+        return tuple(sorted(relations, key=lambda r: (sort_key(r.subject), r.predicate, sort_key(r.object))))
+
+    def rewrites(self) -> dict[str, str]:
+        """N-Triples term of each code-less name that resolved to a coded place -> the place's term."""
+        from kg.rdf import entity_iri
+
+        out = {}
+        for (type_, name), keys in self.coded.items():
+            if len(keys) == 1:
+                out[entity_iri(EntityKey(type_, name)).n3()] = entity_iri(EntityKey(*next(iter(keys)))).n3()
+        return out
+
+    def entity_lines(self) -> list[str]:
+        from kg.rdf import add_entities
+
+        entities, relations = self.entities(), self.relations()
+        sink = LineSink()
+        add_entities(sink, _Entities(entities, relations))
+        return sorted(sink.lines)
+
+
+@dataclass(frozen=True)
+class _Entities:
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+
+
+def resolve_block(lines: Iterable[str], rewrites: dict[str, str]) -> list[str]:
+    """A page's lines with code-less place names replaced by the coded place they resolved to.
+
+    Entities stand only as objects in page-level triples (`<s> <p> <o> .`)."""
+    out, changed = [], False
+    for line in lines:
+        if rewrites and line.endswith("> .\n"):
+            at = line.rfind(" <", 0, len(line) - 4)
+            term = line[at + 1:-3]
+            if term in rewrites:
+                line = line[:at + 1] + rewrites[term] + " .\n"
+                changed = True
+        out.append(line)
+    return sorted(set(out)) if changed else out
+
+
+# ---------------------------------------------------------------- spill files
+def write_block(handle: IO[str], output: PageOutput) -> None:
+    handle.writelines(output.lines)
+    handle.write(_BLOCK_END)
+
+
+def read_blocks(path: Path) -> Iterator[list[str]]:
+    block: list[str] = []
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        for line in handle:
+            if line == _BLOCK_END:
+                yield block
+                block = []
+            else:
+                block.append(line)
+    if block:
+        yield block
+
+
+@dataclass
+class StreamStats:
+    pages: int = 0
+    articles: int = 0
+    triples: int = 0
+    entities: int = 0
+    relations: int = 0
+    skipped: list = field(default_factory=list)
+    entity_types: Counter = field(default_factory=Counter)
+
+
+def merge_spills(spills: Iterable[Path], table: EntityTable, target: Path, stats: StreamStats) -> None:
+    """Write `target`: every spilled page block resolved, then the entity lines; atomically."""
+    import tempfile
+
+    rewrites = table.rewrites()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for spill in spills:
+                for block in read_blocks(spill):
+                    block = resolve_block(block, rewrites)
+                    handle.writelines(block)
+                    stats.triples += len(block)
+            entity_lines = table.entity_lines()
+            handle.writelines(entity_lines)
+            stats.triples += len(entity_lines)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    entities = table.entities()
+    stats.entities = len(entities)
+    stats.entity_types = Counter(e.type for e in entities)
+    stats.relations = len(table.relations())
+
+
+def stream_ntriples(outputs: Iterable[PageOutput | PageError], target: Path) -> StreamStats:
+    """Write the N-Triples graph of built pages to `target` holding one page at a time in memory."""
+    stats = StreamStats()
+    table = EntityTable()
+    spill = target.with_name(f".{target.name}.pages")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(spill, "w", encoding="utf-8", newline="\n") as handle:
+            for output in outputs:
+                if isinstance(output, PageError):
+                    stats.skipped.append(output)
+                    continue
+                write_block(handle, output)
+                table.add(output.summary)
+                stats.pages += 1
+                stats.articles += output.articles
+        merge_spills([spill], table, target, stats)
+    finally:
+        spill.unlink(missing_ok=True)
+    stats.skipped.sort(key=lambda e: e.source)
+    return stats
+
+
+def print_stats(stats: StreamStats, out: Path) -> None:
+    print(f"{stats.pages} pages built, {len(stats.skipped)} skipped")
+    print(f"{stats.articles} articles, {stats.entities} entities, {stats.relations} relations, "
+          f"{stats.triples} triples")
+    print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(stats.entity_types.items())))
+    print(f"written to {out}")

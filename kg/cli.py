@@ -70,30 +70,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _load_graph(path: Path):
-    from rdflib import Graph
+    from kg.query import load_graph
 
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise KgError(f"{path}: no such graph file (build one with 'kg build')") from None
-    except Exception as exc:  # rdflib's parsers raise many kinds
-        raise KgError(f"{path}: cannot read graph ({type(exc).__name__}: {exc})") from None
-    return graph
+    return load_graph(path)
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import FORMATTERS, read_query, run_query
+    from kg.query import FORMATTERS, read_query
+    from kg.store import answer_query
 
-    query = read_query(args.query)
-    if args.store == "rdflib":
-        answer = run_query(_load_graph(args.graph), query)
-    else:
-        from kg.store import answer_query
-
-        if not args.graph.is_file():
-            raise KgError(f"{args.graph}: no such graph file (build one with 'kg build')")
-        answer = answer_query(args.graph, query, store=args.store)
+    answer = answer_query(args.graph, read_query(args.query), store=args.store)
     print(FORMATTERS[args.format](answer))
     return 0
 

@@ -46,6 +46,18 @@ class Answer:
     graph: Graph | None = None
 
 
+def load_graph(path: Path) -> Graph:
+    """A Turtle graph file, or a one-line error saying why it cannot be read."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise KgError(f"{path}: no such graph file (build one with 'kg build')") from None
+    except Exception as exc:  # rdflib's parsers raise many kinds
+        raise KgError(f"{path}: cannot read graph ({type(exc).__name__}: {exc})") from None
+    return graph
+
+
 def read_query(query_or_file: str) -> str:
     """The query text: a path to an existing `.rq` file is read, anything else is the query itself."""
     path = Path(query_or_file)
@@ -139,12 +151,12 @@ def run_query(graph: Graph, query: str) -> Answer:
     return Answer("select", variables, rows)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 def format_table(answer: Answer) -> str:
@@ -152,7 +164,7 @@ def format_table(answer: Answer) -> str:
         return "true" if answer.boolean else "false"
     if answer.kind == "graph":
         return answer.graph.serialize(format="turtle")
-    widths = [max([_width(v)] + [_width(r[i]) for r in answer.rows]) for i, v in enumerate(answer.variables)]
+    widths = [max([display_width(v)] + [display_width(r[i]) for r in answer.rows]) for i, v in enumerate(answer.variables)]
     lines = ["  ".join(_pad(v, w) for v, w in zip(answer.variables, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in answer.rows]

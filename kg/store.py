@@ -21,7 +21,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from kg.errors import KgError
-from kg.query import PREFIXES, Answer, QueryError, iri_text, literal_text, prologue, run_query
+from kg.query import PREFIXES, Answer, QueryError, iri_text, literal_text, prologue, run_query, load_graph
 
 STORES = ("rdflib", "oxigraph")
 MARKER = "loaded-from.json"
@@ -172,14 +172,9 @@ def answer_query(graph_file: Path, query: str, store: str = "rdflib") -> Answer:
     """Answer a query over a graph file through the chosen store: "rdflib" (in memory) or "oxigraph" (on disk
     beside the graph, loaded once)."""
     if store == "oxigraph":
+        if not Path(graph_file).is_file():
+            raise KgError(f"{graph_file}: no such graph file (build one with 'kg build')")
         return run_query_oxigraph(open_oxigraph(Path(graph_file)), query)
     if store == "rdflib":
-        graph = Graph()
-        try:
-            graph.parse(graph_file, format="turtle")
-        except FileNotFoundError:
-            raise KgError(f"{graph_file}: no such graph file (build one with 'kg build')") from None
-        except Exception as exc:  # rdflib's parsers raise many kinds
-            raise KgError(f"{graph_file}: cannot read graph ({type(exc).__name__}: {exc})") from None
-        return run_query(graph, query)
+        return run_query(load_graph(graph_file), query)
     raise KgError(f"unknown store {store!r}; choose from {', '.join(STORES)}")

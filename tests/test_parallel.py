@@ -8,7 +8,7 @@ from conftest import ROOT
 from kg.cli import main
 from kg.errors import PageError
 from kg.export.formats import sorted_ntriples
-from kg.model import EntityKey, Link, Mention, Page
+from kg.model import Link, Mention, Page
 from kg.parallel import Progress, build, ordered_map, partitions
 from kg.rdf import to_graph
 from kg.read import read_page

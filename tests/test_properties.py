@@ -5,7 +5,6 @@ at far higher example counts."""
 import codecs
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 

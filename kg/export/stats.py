@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import logging
-import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -25,6 +24,7 @@ from rdflib.namespace import RDF
 from kg.errors import KgError
 from kg.export.files import write_atomic
 from kg.export.formats import to_networkx
+from kg.query import display_width
 from kg.resources import DATA_DIR, load_table, load_words
 from kg.vocab import CLASS_OF_TYPE, DJ, PROPERTY_OF_LINK
 
@@ -392,10 +392,6 @@ def _tables(stats: Stats) -> list[_Table]:
     return tables
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
@@ -403,10 +399,10 @@ def _cell(text: str) -> str:
 def _markdown(table: _Table) -> str:
     header = tuple(_cell(c) for c in table.columns)
     rows = [tuple(_cell(c) for c in row) for row in table.rows]
-    widths = [max([3, _width(header[i])] + [_width(r[i]) for r in rows]) for i in range(len(header))]
+    widths = [max([3, display_width(header[i])] + [display_width(r[i]) for r in rows]) for i in range(len(header))]
 
     def line(cells) -> str:
-        padded = [(" " * (w - _width(c)) + c) if right else (c + " " * (w - _width(c)))
+        padded = [(" " * (w - display_width(c)) + c) if right else (c + " " * (w - display_width(c)))
                   for c, w, right in zip(cells, widths, table.numeric)]
         return "| " + " | ".join(padded) + " |"
 

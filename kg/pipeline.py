@@ -1,11 +1,13 @@
 """Composes the stages, one direction:
 
     read pages -> segment articles -> normalise each article's text
-      -> places -> story locality -> organizations -> programs, documents, people
+      -> places -> story locality (the page's home city for a story that names no place)
+      -> organizations -> programs, documents, people, quantities
       -> relate (entities, relations) -> rdf graph
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -54,14 +56,42 @@ def sentence_breaks(page: Page, article: Article, text: Normalized) -> frozenset
     return frozenset(breaks)
 
 
-def extract_article(page: Page, article: Article) -> ArticleFindings:
+@dataclass(frozen=True)
+class LocatedArticle:
+    """An article with its normalised text, the places it names and the story's place."""
+
+    article: Article
+    text: Normalized
+    places: tuple[Mention, ...]
+    locality: Locality
+
+
+def locate_article(page: Page, article: Article) -> LocatedArticle | None:
     text = normalize(page.text[article.start:article.end], base=article.start)
     if not text.text:
-        return ArticleFindings((), (), ())
+        return None
     text = text.with_breaks(sentence_breaks(page, article, text))
     gazetteer = load_gazetteer()
     places = find_places(article, text, gazetteer)
-    locality = story_locality(article, places, gazetteer)
+    return LocatedArticle(article, text, places, story_locality(article, places, gazetteer))
+
+
+def home_locality(localities: Iterable[Locality]) -> Locality:
+    """The paper's own city: the city most stories of the page are placed in (ties: by name).
+
+    A story that names no place at all (`本报讯（记者 …）市委组织部召开…`) is a story of the
+    paper's city, so its relative names (市委组织部) are that city's.
+    """
+    counts = Counter((loc.city, loc.province) for loc in localities if loc.city)
+    if not counts:
+        return Locality(None, None, None)
+    (city, province), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return Locality(None, city, province)
+
+
+def extract_article(located: LocatedArticle, home: Locality) -> ArticleFindings:
+    article, text, places = located.article, located.text, located.places
+    locality = located.locality if located.locality.subject else home
     organizations = find_organizations(article, text, locality, places)
     programs = find_programs(article, text, locality, organizations)
     documents = find_documents(article, text, locality, organizations)
@@ -73,16 +103,18 @@ def extract_article(page: Page, article: Article) -> ArticleFindings:
 
 def build_page(page: Page) -> PageResult:
     articles = segment(page)
+    located = [found for found in (locate_article(page, a) for a in articles) if found is not None]
+    home = home_locality(found.locality for found in located)
     mentions: list[Mention] = []
     quantities: list[Quantity] = []
-    subjects = []
-    for article in articles:
-        found = extract_article(page, article)
-        mentions.extend(found.mentions)
-        quantities.extend(found.quantities)
-        subjects.append((article.index, found.subjects))
+    subjects = {article.index: () for article in articles}
+    for found in located:
+        findings = extract_article(found, home)
+        mentions.extend(findings.mentions)
+        quantities.extend(findings.quantities)
+        subjects[found.article.index] = findings.subjects
     ordered = sorted(set(mentions), key=lambda m: (m.article, m.start, m.end, m.type, m.name))
-    return PageResult(page, articles, tuple(ordered), tuple(subjects), tuple(quantities))
+    return PageResult(page, articles, tuple(ordered), tuple(sorted(subjects.items())), tuple(quantities))
 
 
 @dataclass(frozen=True)

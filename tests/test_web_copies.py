@@ -55,3 +55,20 @@ def test_web_copies_slogans_and_furniture_are_not_entities():
     _, entities, _ = _facts("lanling_grid.txt")
     names = {name for _, name in entities}
     assert "最后一米" not in names and "首页" not in names
+
+
+def test_web_copies_story_without_a_place_belongs_to_the_papers_city():
+    result, entities, links = _facts("linyi_print_page.txt")
+    first = result.articles[0]
+    assert first.dateline is None and first.reporters == ("孙明", "高伟")
+    assert ("organization", "临沂市委组织部") in entities
+    assert ("临沂市委组织部", "locatedIn", "临沂市") in links
+    assert dict(result.subjects)[0][0].name == "临沂市"
+
+
+def test_web_copies_photo_caption_credit_and_county_of_its_own():
+    result, entities, _ = _facts("linyi_print_page.txt")
+    photo = [a for a in result.articles if a.kind == "photo"]
+    assert len(photo) == 1 and photo[0].photographers == ("李想",)
+    assert dict(result.subjects)[photo[0].index][0].name == "平邑县"
+    assert ("organization", "平邑县委组织部") in entities

@@ -1,4 +1,6 @@
 """Person finder: names in a title context; credited reporters are not persons."""
+import pytest
+
 from kg.extract.people import find_people
 from kg.model import Article, Credit
 from kg.normalize import normalize
@@ -27,3 +29,18 @@ def test_people_reporters_not_persons():
     body = "第一书记王五说，要办实事。"
     assert [m.name for m in _people(body)] == ["王五"]
     assert _people(body, [Credit("王五", "reporter", 0, 2)]) == ()
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("市委常委、组织部部长赵建国出席会议并讲话。", "赵建国"),
+    ("由村党支部书记朱洪波带头，组建党员先锋队。", "朱洪波"),
+])
+def test_people_name_after_a_title_ends_at_a_reporting_verb(sentence, name):
+    article = Article("x.txt", 0, "news", None, None, (), 0, len(sentence), 0, len(sentence))
+    assert [m.name for m in find_people(article, normalize(sentence), ())] == [name]
+
+
+def test_people_title_followed_by_a_verb_is_no_name():
+    sentence = "组织部部长出席会议。"
+    article = Article("x.txt", 0, "news", None, None, (), 0, len(sentence), 0, len(sentence))
+    assert find_people(article, normalize(sentence), ()) == ()

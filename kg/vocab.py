@@ -45,6 +45,7 @@ class DJ(DefinedNamespace):
 
     # entity properties
     locatedIn: URIRef
+    statedIn: URIRef
     launchedIn: URIRef
     runBy: URIRef
     issuedBy: URIRef
@@ -86,6 +87,7 @@ CLASS_OF_TYPE = {
 # Link.predicate (as finders write it) -> property.
 PROPERTY_OF_LINK = {
     "locatedIn": DJ.locatedIn,
+    "statedIn": DJ.statedIn,
     "launchedIn": DJ.launchedIn,
     "runBy": DJ.runBy,
     "issuedBy": DJ.issuedBy,

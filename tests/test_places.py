@@ -153,3 +153,16 @@ def test_places_story_locality_of_a_photo_caption(gazetteer):
     assert story_locality(article, mentions, gazetteer).county == "嘉祥县"
     (town,) = _named(mentions, "town")
     assert town.links[0].target_name == "嘉祥县"
+
+
+def test_places_town_the_text_puts_in_another_county_keeps_its_official_parent():
+    from kg.pipeline import build_page
+    from kg.model import Page
+
+    result = build_page(Page("x.txt", "本报梁山讯（通讯员 甲乙）梁山县纸坊镇开展活动。"))
+    town = next(m for m in result.mentions if m.type == "town")
+    predicates = {(link.predicate, link.target_name) for link in town.links}
+    assert ("locatedIn", "嘉祥县") in predicates and ("statedIn", "梁山县") in predicates
+    agreeing = build_page(Page("y.txt", "本报嘉祥讯（通讯员 甲乙）嘉祥县纸坊镇开展活动。"))
+    town = next(m for m in agreeing.mentions if m.type == "town")
+    assert [link.predicate for link in town.links] == ["locatedIn"]

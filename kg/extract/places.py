@@ -46,6 +46,9 @@ class Span:
     name: str
     parent: tuple[str, str, str | None] | None = None  # (type, name, code) of the place it lies in
     kind: str | None = None
+    # (type, name, code) of the place the text puts it in where the gazetteer disagrees (`梁山县纸坊镇`
+    # for a 纸坊镇 of 嘉祥县): the official parent is kept, the text's claim is recorded beside it.
+    stated_in: tuple[str, str, str | None] | None = None
 
 
 # ---------------------------------------------------------------- rules
@@ -277,8 +280,11 @@ def _read_towns(s: str, found: dict[tuple[int, int], tuple[Reading, ...]], chose
             if zones and len(ctx.counties) == len(zones):
                 parent = zones[0]
         up = parent or county or gazetteer.parent(town)
+        printed = county_before.division if county_before is not None else None
+        disagrees = printed is not None and printed.code is not None and not gazetteer.contains(printed, town)
         out.append(Span(start, end, town, "town", town.name,
-                        (up.type, up.name, up.code) if up is not None else None))
+                        (up.type, up.name, up.code) if up is not None else None,
+                        stated_in=(printed.type, printed.name, printed.code) if disagrees else None))
     return out
 
 
@@ -367,9 +373,10 @@ def _crosses(start: int, end: int, spans: Iterable[Span]) -> bool:
 
 
 def _links(span: Span, gazetteer: Gazetteer) -> tuple[Link, ...]:
+    stated = (Link("statedIn", *span.stated_in),) if span.stated_in is not None else ()
     if span.parent is not None:
         type_, name, code = span.parent
-        return (Link("locatedIn", type_, name, code),)
+        return (Link("locatedIn", type_, name, code),) + stated
     if span.division is None:
         return ()
     up = gazetteer.parent(span.division)

@@ -71,3 +71,18 @@ def test_quantities_approximation_after_the_unit():
 def test_quantities_counted_phrase_keeps_nouns_that_contain_verb_characters():
     _, found = _find("全县129个驻社区单位党组织结合部门职责开展服务。")
     assert found[0].counts is None or found[0].counts.startswith("驻社区单位党组织")
+
+
+@pytest.mark.parametrize("body, counts", [
+    ("整合38个市直部门共1300余人担任专业网格员。", "市直部门"),
+    ("可在5个方面运用容错结果。", "方面"),
+    ("按照每人不超过20户的原则划分。", None),
+])
+def test_quantities_counted_phrase_leaves_out_totals_verbs_and_negation(body, counts):
+    _, found = _find(body)
+    assert found[0].counts == counts
+
+
+def test_quantities_at_least_and_at_most_are_approximate():
+    _, found = _find("组织委员每季度走访调研不少于1次。")
+    assert (found[0].value, found[0].unit, found[0].approximate) == ("1", "次", True)

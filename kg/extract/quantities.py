@@ -20,8 +20,9 @@ from kg.normalize import Normalized
 from kg.resources import load_table, load_words
 
 _COUNTED_WINDOW = 12  # characters looked at beside a figure for what it counts
+_BEFORE_MAX = 4  # a longer run before a figure is a clause (一线摔打历练800人次), not its noun
 # Characters that never stand inside the phrase naming what is counted.
-_PHRASE_STOPS = frozenset("的和与及等到在为被将从向给并达每各近约余多")
+_PHRASE_STOPS = frozenset("的和与及等到在为被将从向给并达每各近约余多不已均都也还又")
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +68,8 @@ def _counted_after(text: str, at: int) -> str | None:
     while end < len(text) and end - at < _COUNTED_WINDOW and _is_phrase_char(text[end]):
         end += 1
     verb = _clause_verbs().search(text, at + 1, end)  # a verb can't open the phrase: 返乡人才 is fine
-    phrase = text[at:verb.start() if verb else end]
+    # "38个市直部门共1300余人": 共 before the next figure totals it, it is not part of the noun.
+    phrase = text[at:verb.start() if verb else end].removesuffix("共")
     if not verb and end - at == _COUNTED_WINDOW:
         return None  # ran on without a break: a clause, not a name
     return phrase if len(phrase) >= 2 else None
@@ -82,7 +84,7 @@ def _counted_before(text: str, at: int) -> str | None:
     if verbs:
         start = verbs[-1].end()
     phrase = text[start:at]
-    return phrase if 2 <= len(phrase) <= 6 else None
+    return phrase if 2 <= len(phrase) <= _BEFORE_MAX else None
 
 
 def _attached_to(start: int, end: int, text: Normalized, mentions: tuple[Mention, ...],

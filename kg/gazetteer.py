@@ -8,17 +8,35 @@ Each division is reachable by its key (the code, or `zone:<name>` for a zone wit
 by its parent and children, and by every surface form: its full name, the short form its
 suffix grammar leaves (`梁山县` -> `梁山`, see `place_suffixes.tsv`) and a zone's aliases.
 An Aho-Corasick automaton over all surface forms finds them in a text in one pass.
+
+Building all this from the files takes longer than building one page, so the built tables (and
+the raw rows of `divisions.csv`, see `division_rows()`) are kept between runs in cache files
+(`$XDG_CACHE_HOME/dangjian-kg/`, else `~/.cache/dangjian-kg/`), keyed by the bytes of every file
+they are built from and of the code that builds them. A cache file that is stale, unreadable or
+fails its checksum is rebuilt; one that cannot be written is skipped. The tables are kept as
+plain strings: a `Division` or `Reading` is made only when a lookup first asks for it, as a page
+looks up a few hundred of the 50,000 places.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import sys
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
-from typing import Iterator, Mapping
+from itertools import chain
+from pathlib import Path
+from typing import Iterator
 
+import kg.resources
 from kg.errors import ResourceError
-from kg.resources import load_csv, load_table, load_words
+from kg.resources import DATA_DIR, load_csv, load_table, load_words
 
 # Division types, from the widest; the same names as kg.model.PLACE_TYPES.
 LEVEL_TYPES = {"province": "province", "city": "city", "county": "county", "township": "town"}
@@ -45,24 +63,62 @@ class Reading:
     form: str
 
 
-@dataclass(frozen=True, eq=False)
-class Gazetteer:
-    """Read-only index of divisions; build it with `load_gazetteer()`."""
+# The tables the gazetteer answers from, each packed as two strings (the form the cache keeps):
+# keys joined by RECORD, and for each key its fields joined by FIELD, in the same order.
+#   rows      key -> name, type, code, parent key ("" for None)
+#   children  key -> keys of the places right below it
+#   readings  surface -> key, form, key, form, ... (widest level first)
+# Two control characters that no name holds (checked when the tables are built).
+RECORD, FIELD = "\x1e", "\x1f"
+Packed = tuple[str, str, str, str, str, str]  # rows, children, readings: keys and fields of each
 
-    divisions: Mapping[str, Division]
-    _children: Mapping[str, tuple[str, ...]]
-    _readings: Mapping[str, tuple[Reading, ...]]
-    _automaton: object = field(repr=False)
+
+def _unpack(keys: str, fields: str) -> dict[str, str]:
+    return dict(zip(keys.split(RECORD), fields.split(RECORD))) if keys else {}
+
+
+class Gazetteer:
+    """Read-only index of divisions; get it with `load_gazetteer()`."""
+
+    __slots__ = ("_rows", "_readings", "_packed_children", "_children", "_automaton", "_divisions", "_read")
+
+    def __init__(self, packed: Packed, automaton: object):
+        row_keys, rows, parent_keys, children, surfaces, readings = packed
+        self._rows = _unpack(row_keys, rows)
+        self._readings = _unpack(surfaces, readings)
+        self._packed_children = parent_keys, children  # unpacked on the first `children()`: pages never ask
+        self._children: dict[str, str] | None = None
+        self._automaton = automaton  # surfaces, each stored with its length
+        self._divisions: dict[str, Division] = {}  # made so far: a key always gives the same object
+        self._read: dict[str, tuple[Reading, ...]] = {}
+
+    @property
+    def divisions(self) -> Mapping[str, Division]:
+        """Every division by key."""
+        return _DivisionView(self)
+
+    def _division(self, key: str) -> Division | None:
+        division = self._divisions.get(key)
+        if division is None:
+            row = self._rows.get(key)
+            if row is None:
+                return None
+            name, type_, code, parent = row.split(FIELD)
+            division = self._divisions[key] = Division(key, name, type_, code or None, parent or None)
+        return division
 
     def get(self, key: str | None) -> Division | None:
-        return self.divisions.get(key) if key else None
+        return self._division(key) if key else None
 
     def by_code(self, code: str) -> Division | None:
-        division = self.divisions.get(code)
+        division = self._division(code)
         return division if division is not None and division.code == code else None
 
     def children(self, key: str) -> tuple[Division, ...]:
-        return tuple(self.divisions[k] for k in self._children.get(key, ()))
+        if self._children is None:
+            self._children = _unpack(*self._packed_children)
+        below = self._children.get(key)
+        return tuple(self._division(k) for k in below.split(FIELD)) if below else ()
 
     def parent(self, division: Division) -> Division | None:
         return self.get(division.parent)
@@ -83,7 +139,15 @@ class Gazetteer:
 
     def candidates(self, surface: str) -> tuple[Reading, ...]:
         """Every reading of a surface form, widest level first."""
-        return self._readings.get(surface, ())
+        readings = self._read.get(surface)
+        if readings is None:
+            packed = self._readings.get(surface)
+            if packed is None:
+                return ()
+            fields = packed.split(FIELD)
+            readings = self._read[surface] = tuple(Reading(self._division(key), form)
+                                                   for key, form in zip(fields[::2], fields[1::2]))
+        return readings
 
     def named(self, name: str, type_: str | None = None) -> tuple[Division, ...]:
         """Divisions whose canonical name is `name` (optionally of one type)."""
@@ -92,8 +156,32 @@ class Gazetteer:
 
     def find_surfaces(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Every occurrence `(start, end, surface)` of a surface form in `text`, overlaps included."""
-        for last, surface in self._automaton.iter(text):
-            yield last + 1 - len(surface), last + 1, surface
+        for last, length in self._automaton.iter(text):
+            yield last + 1 - length, last + 1, text[last + 1 - length:last + 1]
+
+
+class _DivisionView(Mapping):
+    """`Gazetteer.divisions`: a mapping that makes each division on first access."""
+
+    __slots__ = ("_gazetteer",)
+
+    def __init__(self, gazetteer: Gazetteer):
+        self._gazetteer = gazetteer
+
+    def __getitem__(self, key: str) -> Division:
+        division = self._gazetteer._division(key)
+        if division is None:
+            raise KeyError(key)
+        return division
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._gazetteer._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._gazetteer._rows)
+
+    def __len__(self) -> int:
+        return len(self._gazetteer._rows)
 
 
 # ---------------------------------------------------------------- suffix grammar
@@ -161,16 +249,74 @@ def is_town_name(name: str) -> bool:
 # ---------------------------------------------------------------- loading
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer of all of China (plus 济宁's villages and zones), built once."""
+    """The gazetteer of all of China (plus 济宁's villages and zones), built once (and cached across runs)."""
+    return read_gazetteer(cache_dir())
+
+
+def read_gazetteer(cache: Path | None) -> Gazetteer:
+    """A new gazetteer: read from the cache file in the folder `cache` when it is fresh, else built
+    from `kg/data` and written there for the next run (`cache` None: built, nothing kept)."""
+    path = cache / CACHE_FILE if cache is not None else None
+    key = _cache_key(CACHE_FILE, CACHE_SOURCES) if path is not None else None
+    cached = _read_cache(path, key) if key is not None else None
+    if cached is not None:
+        try:
+            import ahocorasick
+
+            packed, pickled = cached
+            automaton = _AutomatonUnpickler(io.BytesIO(pickled)).load()
+            if (isinstance(automaton, ahocorasick.Automaton) and isinstance(packed, tuple) and len(packed) == 6
+                    and all(isinstance(p, str) for p in packed)):
+                return Gazetteer(packed, automaton)
+        except Exception:  # noqa: BLE001 - whatever is wrong with the file, the tables are rebuilt
+            pass
+    packed = _build_tables()
+    automaton = _automaton_of(packed[4].split(RECORD))
+    if key is not None:
+        _write_cache(path, key, (packed, pickle.dumps(automaton, pickle.HIGHEST_PROTOCOL)))
+    return Gazetteer(packed, automaton)
+
+
+@lru_cache(maxsize=1)
+def division_rows() -> tuple[dict[str, str], ...]:
+    """The rows of `divisions.csv` exactly as `load_csv("divisions.csv")` gives them (every level,
+    placeholders included), read back from the cache across runs: about four times faster than
+    parsing the CSV, which costs more than building a page."""
+    return read_division_rows(cache_dir())
+
+
+def read_division_rows(cache: Path | None) -> tuple[dict[str, str], ...]:
+    """The rows of `divisions.csv`: from the cache file in the folder `cache` when it is fresh,
+    else parsed and written there (`cache` None: parsed, nothing kept)."""
+    path = cache / ROWS_CACHE_FILE if cache is not None else None
+    key = _cache_key(ROWS_CACHE_FILE, ("divisions.csv",)) if path is not None else None
+    rows = _read_cache(path, key) if key is not None else None
+    if isinstance(rows, tuple) and all(type(row) is dict for row in rows):
+        return rows
+    rows = load_csv("divisions.csv")
+    if key is not None:
+        _write_cache(path, key, rows)
+    return rows
+
+
+def _automaton_of(surfaces: list[str]):
     try:
         import ahocorasick
     except ImportError as exc:  # pragma: no cover - the dependency is declared
         raise ResourceError("the place gazetteer needs pyahocorasick: pip install pyahocorasick") from exc
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for surface in surfaces:
+        automaton.add_word(surface)
+    automaton.make_automaton()
+    return automaton
 
+
+def _build_tables() -> Packed:
+    """The packed tables, built from the files in `kg/data`."""
     placeholders = frozenset(load_words("placeholder_divisions.txt"))
-    rows = load_csv("divisions.csv")
-    raw_parent = {row["code"]: row["parent_code"] or None for row in rows}
-    skipped = {row["code"] for row in rows
+    source = division_rows()
+    raw_parent = {row["code"]: row["parent_code"] or None for row in source}
+    skipped = {row["code"] for row in source
                if row["name"] in placeholders
                or (row["level"] == "township" and not is_town_name(row["name"]))}
 
@@ -179,62 +325,152 @@ def load_gazetteer() -> Gazetteer:
             code = raw_parent.get(code)
         return code
 
-    divisions: dict[str, Division] = {}
-    for n, row in enumerate(rows, 2):
+    rows: dict[str, tuple[str, str, str | None, str | None]] = {}  # key -> name, type, code, parent
+    for n, row in enumerate(source, 2):
         level = LEVEL_TYPES.get(row["level"])
         if level is None:
             raise ResourceError(f"divisions.csv:{n}: unknown level {row['level']!r}")
         if row["code"] in skipped:
             continue
-        divisions[row["code"]] = Division(row["code"], row["name"], level, row["code"],
-                                          real_parent(raw_parent[row["code"]]))
+        rows[row["code"]] = (row["name"], level, row["code"], real_parent(raw_parent[row["code"]]))
     for n, row in enumerate(load_csv("villages_jining.csv"), 2):
         named = village_name(row["name"])
         if named is None:
             continue
         parent = real_parent(row["parent_code"])  # a few hang off a non-town unit: use its county
-        if parent not in divisions:
+        if parent not in rows:
             raise ResourceError(f"villages_jining.csv:{n}: parent {row['parent_code']} is unknown")
-        divisions[row["code"]] = Division(row["code"], named[0], named[1], row["code"], parent)
+        rows[row["code"]] = (named[0], named[1], row["code"], parent)
 
-    extra: dict[str, list[Reading]] = defaultdict(list)
+    extra: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in load_table("functional_zones.tsv"):
-        code = row["code"] or None
-        if code is not None:
-            zone = divisions.get(code)
-            if zone is None or zone.name != row["name"]:
-                raise ResourceError(f"functional_zones.tsv: {row['name']} does not match row {code} of divisions.csv")
+        key = row["code"] or None
+        if key is not None:
+            if key not in rows or rows[key][0] != row["name"]:
+                raise ResourceError(f"functional_zones.tsv: {row['name']} does not match row {key} of divisions.csv")
         else:
-            if row["parent_code"] not in divisions:
+            if row["parent_code"] not in rows:
                 raise ResourceError(f"functional_zones.tsv: parent {row['parent_code']} of {row['name']} is unknown")
-            zone = Division(f"zone:{row['name']}", row["name"], "county", None, row["parent_code"])
-            divisions[zone.key] = zone
+            key = f"zone:{row['name']}"
+            rows[key] = (row["name"], "county", None, row["parent_code"])
         for column, form in (("aliases", ALIAS), ("context_aliases", CONTEXT_ALIAS)):
             for alias in filter(None, (a.strip() for a in row[column].split("|"))):
-                extra[alias].append(Reading(zone, form))
+                extra[alias].append((key, form))
 
     children: dict[str, list[str]] = defaultdict(list)
-    readings: dict[str, list[Reading]] = defaultdict(list)
-    zone_keys = {r.division.key for rs in extra.values() for r in rs}
-    for division in divisions.values():
-        if division.parent is not None:
-            children[division.parent].append(division.key)
-        readings[division.name].append(Reading(division, FULL))
-        if division.type in ("province", "city", "county") and division.key not in zone_keys:
-            for short in short_forms(division.name, division.type):
-                readings[short].append(Reading(division, SHORT))
+    readings: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    zone_keys = {key for rs in extra.values() for key, _ in rs}
+    for key, (name, type_, _, parent) in rows.items():
+        if parent is not None:
+            children[parent].append(key)
+        readings[name].append((key, FULL))
+        if type_ in ("province", "city", "county") and key not in zone_keys:
+            for short in short_forms(name, type_):
+                readings[short].append((key, SHORT))
     for surface, rs in extra.items():
         readings[surface].extend(rs)
 
     rank = {t: i for i, t in enumerate(("province", "city", "county", "town", "village", "community"))}
-    automaton = ahocorasick.Automaton()
-    for surface in readings:
-        automaton.add_word(surface, surface)
-    automaton.make_automaton()
-    return Gazetteer(
-        divisions=MappingProxyType(divisions),
-        _children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
-        _readings=MappingProxyType({s: tuple(sorted(rs, key=lambda r: rank[r.division.type]))
-                                    for s, rs in readings.items()}),
-        _automaton=automaton,
-    )
+    for surface, rs in readings.items():
+        rs.sort(key=lambda r: rank[rows[r[0]][1]])
+    return (*_pack(rows, lambda row: row),
+            *_pack(children, lambda keys: keys),
+            *_pack(readings, lambda rs: [part for reading in rs for part in reading]))
+
+
+def _pack(table: dict, fields_of) -> tuple[str, str]:
+    """A table as two strings: its keys, and each key's fields (None as "")."""
+    keys = list(table)
+    records = [[field or "" for field in fields_of(value)] for value in table.values()]
+    if any(RECORD in s or FIELD in s for s in chain(keys, *records)):
+        raise ResourceError("a gazetteer name holds a control character (\\x1e or \\x1f)")
+    return RECORD.join(keys), RECORD.join(FIELD.join(fields) for fields in records)
+
+
+# ---------------------------------------------------------------- cache
+CACHE_FILE = "gazetteer.bin"  # the gazetteer's tables and automaton
+ROWS_CACHE_FILE = "divisions.bin"  # the rows of divisions.csv
+# A cache file starts with this line (bumped when the layout changes), the key and a CRC-32 of the rest.
+CACHE_MAGIC = b"dangjian-kg cache 1\n"
+# Every data file the gazetteer is built from; the code that reads them is in the key too.
+CACHE_SOURCES = ("divisions.csv", "villages_jining.csv", "functional_zones.tsv", "placeholder_divisions.txt",
+                 "town_suffixes.txt", "village_suffixes.tsv", "place_suffixes.tsv", "ethnic_groups.txt")
+
+
+def cache_dir() -> Path | None:
+    """`$XDG_CACHE_HOME/dangjian-kg`, else `~/.cache/dangjian-kg`; None with no usable home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: the XDG spec says to ignore it
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+        if not os.path.isabs(base):
+            return None
+    return Path(base) / "dangjian-kg"
+
+
+def _cache_key(file_name: str, sources: tuple[str, ...]) -> bytes | None:
+    """A digest of every byte a cache file depends on; None if one cannot be read (the build will say why)."""
+    digest = hashlib.blake2b(file_name.encode(), digest_size=16)
+    digest.update(sys.version.encode())  # marshal's format and the automaton's pickle follow the interpreter
+    try:
+        import ahocorasick
+
+        library = os.stat(ahocorasick.__file__)  # the installed automaton library reads its own pickles
+        digest.update(f"{library.st_size}:{library.st_mtime_ns}".encode())
+        for path in (Path(__file__), Path(kg.resources.__file__), *(DATA_DIR / name for name in sources)):
+            data = path.read_bytes()
+            digest.update(f"{path.name}:{len(data)}:".encode())
+            digest.update(data)
+    except (ImportError, OSError, TypeError):  # TypeError: a module without a file
+        return None
+    return digest.digest()
+
+
+class _AutomatonUnpickler(pickle.Unpickler):
+    """Unpickles an Aho-Corasick automaton and nothing else: reading a cache file never runs code."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("ahocorasick", "Automaton"):
+            import ahocorasick
+
+            return ahocorasick.Automaton
+        raise pickle.UnpicklingError(f"{module}.{name} is no automaton")
+
+
+def _read_cache(path: Path, key: bytes) -> object | None:
+    """The value kept in `path` under `key`, or None when the file is missing, stale or damaged."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = CACHE_MAGIC + key
+    if not blob.startswith(head) or len(blob) < len(head) + 4:
+        return None
+    body = memoryview(blob)[len(head) + 4:]
+    if zlib.crc32(body).to_bytes(4, "little") != blob[len(head):len(head) + 4]:
+        return None
+    try:
+        return marshal.loads(body)
+    except Exception:  # noqa: BLE001 - whatever is wrong with the file, the value is rebuilt
+        return None
+
+
+def _write_cache(path: Path, key: bytes, value: object) -> None:
+    """Keep a value (of plain types) in `path`, written whole or not at all; an unwritable folder is skipped."""
+    import tempfile
+
+    body = marshal.dumps(value)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(CACHE_MAGIC + key + zlib.crc32(body).to_bytes(4, "little"))
+            out.write(body)
+        os.replace(temp, path)  # a reader sees the old file or the new one, never half of one
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.errors import ResourceError
+from kg.gazetteer import division_rows
 from kg.model import Article, Credit, Page
 from kg.normalize import SENTENCE_ENDS, normalize
-from kg.resources import load_csv, load_table, load_words
+from kg.resources import load_table, load_words
 
 # ---------------------------------------------------------------- rules
 
@@ -69,7 +70,7 @@ def _label_first_part() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _known_places() -> frozenset[str]:
     """County- and township-level division names and functional zones (official gazetteer)."""
-    names = {row["name"] for row in load_csv("divisions.csv") if row.get("level") in ("county", "township")}
+    names = {row["name"] for row in division_rows() if row.get("level") in ("county", "township")}
     try:  # zones the gazetteer helper models as counties; labels still work from grammar without them
         zones = load_table("functional_zones.tsv")
     except ResourceError:

@@ -1,8 +1,17 @@
-"""The official-division gazetteer: loading, codes, short forms, village names, zones."""
+"""The official-division gazetteer: loading, codes, short forms, village names, zones, the cache."""
+import marshal
+import os
+import pickle
+import shutil
+import zlib
+from typing import Callable, NamedTuple
+
 import pytest
 
-from kg.gazetteer import CONTEXT_ALIAS, ALIAS, load_gazetteer, short_forms, village_name
-from kg.resources import load_csv
+import kg.gazetteer as gazetteer_module
+from kg.gazetteer import (ALIAS, CACHE_FILE, CACHE_MAGIC, CONTEXT_ALIAS, ROWS_CACHE_FILE, cache_dir, division_rows,
+                          load_gazetteer, read_division_rows, read_gazetteer, short_forms, village_name)
+from kg.resources import DATA_DIR, load_csv
 
 JINING = "370800000000"
 
@@ -105,3 +114,203 @@ def test_gazetteer_finds_surfaces_with_offsets(gazetteer):
     text = "到曲阜市尼山镇"
     hits = {(s, e, f) for s, e, f in gazetteer.find_surfaces(text)}
     assert (1, 4, "曲阜市") in hits and (1, 3, "曲阜") in hits and (4, 7, "尼山镇") in hits
+
+
+# ---------------------------------------------------------------- cache across runs
+SAMPLE_TEXT = "济宁经开区、太白湖新区和任城区唐口街道梁南村，到曲阜市尼山镇"
+
+
+def _answers(gazetteer):
+    """What a page build asks of the gazetteer, for a few places of every kind."""
+    (village,) = gazetteer.named("梁南村", "village")
+    (zone,) = gazetteer.named("济宁经济技术开发区", "county")
+    return (
+        [gazetteer.get(key) for key in (JINING, village.key, zone.key, "no such key")],
+        gazetteer.by_code(JINING), gazetteer.by_code(zone.key),
+        gazetteer.children(JINING), gazetteer.children(village.key),
+        gazetteer.chain(village), gazetteer.ancestor(village, "city"), gazetteer.contains(zone, village),
+        [gazetteer.candidates(s) for s in ("梁山", "济宁", "经开区", "高新区", "唐口街道", "无此地名")],
+        list(gazetteer.find_surfaces(SAMPLE_TEXT)),
+        len(gazetteer.divisions), JINING in gazetteer.divisions, gazetteer.divisions[village.key],
+    )
+
+
+def _rows_answers(rows):
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return gazetteer_module._build_tables()
+
+
+@pytest.fixture(scope="module")
+def cache_files(tmp_path_factory, tables):
+    """A cache folder written by a first load of the gazetteer and of the division rows."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazetteer_module, "_build_tables", lambda: tables)
+        read_gazetteer(folder)
+    read_division_rows(folder)
+    return folder
+
+
+@pytest.fixture
+def builds(monkeypatch, tables):
+    """Counts the loads that build from kg/data (each build gives the same result as the first)."""
+    calls = []
+    monkeypatch.setattr(gazetteer_module, "_build_tables", lambda: calls.append("tables") or tables)
+    monkeypatch.setattr(gazetteer_module, "load_csv", lambda name: calls.append(name) or load_csv(name))
+    return calls
+
+
+@pytest.fixture
+def cache(tmp_path, cache_files):
+    """A cache folder of its own holding fresh copies of the cache files."""
+    folder = tmp_path / "cache"
+    shutil.copytree(cache_files, folder)
+    return folder
+
+
+class Kind(NamedTuple):
+    """One kind of cache file: how it is read, its name, what a build asks of what it reads, what builds it."""
+
+    name: str
+    read: Callable
+    file_name: str
+    answers: Callable
+    built_by: str
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("gazetteer", read_gazetteer, CACHE_FILE, _answers, "tables"),
+    Kind("division-rows", read_division_rows, ROWS_CACHE_FILE, _rows_answers, "divisions.csv"),
+)}
+
+
+@pytest.fixture(params=KINDS)
+def kind(request):
+    return KINDS[request.param]
+
+
+@pytest.fixture(scope="module")
+def fresh(tables):
+    """What a build asks of each kind, read straight from kg/data."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazetteer_module, "_build_tables", lambda: tables)
+        return {"gazetteer": _answers(read_gazetteer(None)), "division-rows": load_csv("divisions.csv")}
+
+
+def test_gazetteer_second_load_reads_the_cache_and_answers_the_same(cache, builds, kind, fresh):
+    assert kind.answers(kind.read(cache)) == fresh[kind.name]
+    assert builds == []
+
+
+def test_gazetteer_first_load_writes_the_cache(tmp_path, builds, kind, fresh):
+    folder = tmp_path / "new" / "dangjian-kg"
+    assert kind.answers(kind.read(folder)) == fresh[kind.name]
+    assert builds == [kind.built_by] and (folder / kind.file_name).is_file()
+    assert kind.answers(kind.read(folder)) == fresh[kind.name]
+    assert builds == [kind.built_by]
+    assert [p.name for p in folder.iterdir()] == [kind.file_name]  # no temporary file left behind
+
+
+def test_gazetteer_division_rows_are_the_csv_rows():
+    assert division_rows() == load_csv("divisions.csv")
+
+
+def _rename_a_town(blob: bytes) -> bytes:
+    """One name changed inside the file, which still reads as well-formed: only the checksum tells."""
+    assert "唐口街道".encode() in blob
+    return blob.replace("唐口街道".encode(), "唐口大道".encode())
+
+
+def _swap_pickled_automaton(replacement):
+    def swap(blob: bytes) -> bytes:
+        """A sound cache whose automaton is some other pickled object (never to be loaded as one)."""
+        head = len(CACHE_MAGIC) + 16
+        packed, _ = marshal.loads(blob[head + 4:])
+        body = marshal.dumps((packed, pickle.dumps(replacement)))
+        return blob[:head] + zlib.crc32(body).to_bytes(4, "little") + body
+    return swap
+
+
+def _other_value(blob: bytes) -> bytes:
+    """A sound cache file holding a value of the wrong shape."""
+    head = len(CACHE_MAGIC) + 16
+    body = marshal.dumps(("not", "the", "tables"))
+    return blob[:head] + zlib.crc32(body).to_bytes(4, "little") + body
+
+
+@pytest.mark.parametrize("damage", [
+    lambda blob: b"",
+    lambda blob: blob[: len(blob) // 2],
+    _rename_a_town,
+    lambda blob: blob.replace(CACHE_MAGIC, b"x" * len(CACHE_MAGIC), 1),
+    _other_value,
+], ids=["empty", "truncated", "renamed-inside", "other-format", "other-value"])
+def test_gazetteer_damaged_cache_is_ignored_and_rebuilt(cache, builds, kind, fresh, damage):
+    path = cache / kind.file_name
+    path.write_bytes(damage(path.read_bytes()))
+    assert kind.answers(kind.read(cache)) == fresh[kind.name]
+    assert builds == [kind.built_by]
+    kind.read(cache)  # the rebuilt file is sound again
+    assert builds == [kind.built_by]
+
+
+def test_gazetteer_cache_without_an_automaton_is_rebuilt(gazetteer, cache, builds):
+    path = cache / CACHE_FILE
+    path.write_bytes(_swap_pickled_automaton([])(path.read_bytes()))
+    assert _answers(read_gazetteer(cache)) == _answers(gazetteer)
+    assert builds == ["tables"]
+
+
+class _RunsCode:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.path),)
+
+
+def test_gazetteer_cache_never_runs_pickled_code(gazetteer, cache, builds, tmp_path):
+    marker = tmp_path / "code-ran"
+    path = cache / CACHE_FILE
+    path.write_bytes(_swap_pickled_automaton(_RunsCode(marker))(path.read_bytes()))
+    assert _answers(read_gazetteer(cache)) == _answers(gazetteer)
+    assert not marker.exists() and builds == ["tables"]
+
+
+def test_gazetteer_changed_data_file_makes_the_cache_stale(cache, builds, kind, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    monkeypatch.setattr(gazetteer_module, "DATA_DIR", data)
+    kind.read(cache)
+    assert builds == []
+    with (data / "divisions.csv").open("a", encoding="utf-8") as out:
+        out.write("\n")
+    kind.read(cache)
+    assert builds == [kind.built_by]
+
+
+def test_gazetteer_loads_without_a_writable_cache_folder(tmp_path, builds, kind, fresh):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert kind.answers(kind.read(blocker / "dangjian-kg")) == fresh[kind.name]
+    assert kind.answers(kind.read(None)) == fresh[kind.name]
+    assert builds == [kind.built_by, kind.built_by]
+
+
+def test_gazetteer_cache_folder_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "dangjian-kg"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # the XDG spec: ignore a relative path
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "dangjian-kg"
+
+
+def test_gazetteer_divisions_mapping_makes_each_division_once(gazetteer):
+    assert gazetteer.divisions[JINING] is gazetteer.get(JINING) is gazetteer.by_code(JINING)
+    assert gazetteer.divisions.get("no such key") is None
+    with pytest.raises(KeyError):
+        gazetteer.divisions["no such key"]

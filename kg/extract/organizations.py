@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.gazetteer import division_rows
 from kg.model import Article, Link, Locality, Mention
 from kg.normalize import Normalized
-from kg.resources import load_csv, load_table, load_words
+from kg.resources import load_table, load_words
 
 ORGANIZATION = "organization"
 
@@ -110,7 +111,7 @@ def _short_form(name: str) -> str | None:
 
 @lru_cache(maxsize=None)
 def _divisions() -> tuple[dict[str, dict[str, str]], dict[str, list[dict[str, str]]]]:
-    by_code = {row["code"]: row for row in load_csv("divisions.csv")}
+    by_code = {row["code"]: row for row in division_rows()}
     by_name: dict[str, list[dict[str, str]]] = {}
     for row in by_code.values():
         by_name.setdefault(row["name"], []).append(row)

@@ -30,9 +30,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.gazetteer import division_rows
 from kg.model import Article, Link, Locality, Mention
 from kg.normalize import Normalized
-from kg.resources import load_csv, load_table, load_words
+from kg.resources import load_table, load_words
 
 # Quotation marks after width folding: curly pairs and the plain ASCII mark.
 _OPEN, _CLOSE = "“", "”"
@@ -141,7 +142,7 @@ def _places() -> dict[str, tuple[str, str]]:
     """
     levels = {"province": "province", "city": "city", "county": "county"}
     out: dict[str, tuple[str, str]] = {}
-    for row in load_csv("divisions.csv"):
+    for row in division_rows():
         level = levels.get(row["level"])
         name = row["name"]
         if level is None or len(name) < 3 or name.endswith("辖区") or "直辖" in name:

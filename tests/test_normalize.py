@@ -42,7 +42,7 @@ def test_normalize_sentence_is_the_printed_sentence_around_a_match():
     assert n.sentence(i, i + 3) == "县委组织部出台办法；"
 
 
-def test_compact_removes_whitespace():
+def test_normalize_compact_removes_whitespace():
     assert compact("泗水完善 \n工作体系") == "泗水完善工作体系"
 
 

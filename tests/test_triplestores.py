@@ -88,7 +88,7 @@ def oxigraph_store(seed_graph_file, tmp_path_factory):
     return open_oxigraph(seed_graph_file, tmp_path_factory.mktemp("oxigraph") / "store")
 
 
-def test_literal_text_prints_one_form_for_numbers_and_booleans():
+def test_triplestores_literal_text_prints_one_form_for_numbers_and_booleans():
     assert literal_text("6", XSD + "decimal") == literal_text("6.0", XSD + "decimal") == "6.0"
     assert literal_text("22.50", XSD + "decimal") == "22.5"
     assert literal_text("0", XSD + "boolean") == "false"
@@ -99,14 +99,14 @@ def test_literal_text_prints_one_form_for_numbers_and_booleans():
 
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=[q.stem for q in QUERIES])
-def test_store_oxigraph_answers_competency_query_as_rdflib(query_file, rdflib_graph, oxigraph_store):
+def test_triplestores_oxigraph_answers_competency_query_as_rdflib(query_file, rdflib_graph, oxigraph_store):
     query = query_file.read_text(encoding="utf-8")
     expected = run_query(rdflib_graph, query)
     assert expected.rows, f"{query_file.name} finds nothing in the seed graph: the comparison would prove nothing"
     _assert_same_answer(expected, run_query_oxigraph(oxigraph_store, query), query)
 
 
-def test_store_oxigraph_reuses_store_until_graph_changes(tmp_path):
+def test_triplestores_oxigraph_reuses_store_until_graph_changes(tmp_path):
     graph_file = tmp_path / "graph.ttl"
     graph_file.write_text(SMALL_GRAPH, encoding="utf-8")
     store_dir = tmp_path / "graph.ttl.oxigraph"
@@ -129,7 +129,7 @@ def test_store_oxigraph_reuses_store_until_graph_changes(tmp_path):
     del store
 
 
-def test_answer_query_gives_same_answer_through_either_store(tmp_path):
+def test_triplestores_answer_query_gives_same_answer_through_either_store(tmp_path):
     graph_file = tmp_path / "graph.ttl"
     graph_file.write_text(SMALL_GRAPH, encoding="utf-8")
     for store in ("rdflib", "oxigraph"):
@@ -141,7 +141,7 @@ def test_answer_query_gives_same_answer_through_either_store(tmp_path):
         assert built.kind == "graph" and len(built.graph) == 2
 
 
-def test_answer_query_reports_bad_query_and_unknown_store(tmp_path):
+def test_triplestores_answer_query_reports_bad_query_and_unknown_store(tmp_path):
     graph_file = tmp_path / "graph.ttl"
     graph_file.write_text(SMALL_GRAPH, encoding="utf-8")
     with pytest.raises(QueryError, match="line 2"):
@@ -211,14 +211,14 @@ def virtuoso_endpoint(seed_graph_file, tmp_path_factory):
 
 
 @needs_virtuoso
-def test_virtuoso_loads_every_triple(virtuoso_endpoint, rdflib_graph):
+def test_triplestores_virtuoso_loads_every_triple(virtuoso_endpoint, rdflib_graph):
     answer = run_query_endpoint(virtuoso_endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", GRAPH_IRI)
     assert answer.rows == ((str(len(rdflib_graph)),),)
 
 
 @needs_virtuoso
 @pytest.mark.parametrize("query_file", QUERIES, ids=[q.stem for q in QUERIES])
-def test_virtuoso_answers_competency_query_as_rdflib(query_file, rdflib_graph, virtuoso_endpoint):
+def test_triplestores_virtuoso_answers_competency_query_as_rdflib(query_file, rdflib_graph, virtuoso_endpoint):
     query = query_file.read_text(encoding="utf-8")
     expected = run_query(rdflib_graph, query)
     assert expected.rows, f"{query_file.name} finds nothing in the seed graph: the comparison would prove nothing"
@@ -226,7 +226,7 @@ def test_virtuoso_answers_competency_query_as_rdflib(query_file, rdflib_graph, v
 
 
 @needs_virtuoso
-def test_virtuoso_prints_literals_as_rdflib_and_stops_cleanly(tmp_path):
+def test_triplestores_virtuoso_prints_literals_as_rdflib_and_stops_cleanly(tmp_path):
     graph_file = tmp_path / "small.ttl"
     graph_file.write_text(SMALL_GRAPH, encoding="utf-8")
     with _virtuoso(tmp_path / "db", graph_file) as server:

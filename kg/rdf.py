@@ -1,4 +1,9 @@
-"""The only module that builds rdflib graphs: linked results -> triples.
+"""The single definition of the graph's triples: linked results -> triples -> rdflib graphs or N-Triples lines.
+
+Triples are first plain values (`Triple`: subject IRI, predicate IRI, object IRI or `Lit`),
+from `entity_triples` and `page_triples`. `to_graph`/`to_dataset` turn them into rdflib
+terms; `nt_line` writes one as the N-Triples line rdflib's serializer would write, so the
+streaming build (`kg.stream`) never builds rdflib terms for the bulk of an archive.
 
 Identifiers are derived from content, never from build order: a coded place
 is `id/place/<division code>`, any other entity `id/<type>/<hash of its
@@ -8,7 +13,10 @@ name>`, an article `id/article/<page>/<index>`, a mention
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import PurePath
+from types import SimpleNamespace
+from typing import Iterator, NamedTuple, Union
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -19,38 +27,85 @@ from kg.relate import Linked
 from kg.vocab import CLASS_OF_TYPE, DJ, ID, PROPERTY_OF_LINK, SCHEMA
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+class Lit(NamedTuple):
+    """A literal as plain values: its lexical form, and a language tag or a datatype IRI (or neither)."""
+
+    lexical: str
+    lang: str | None = None
+    datatype: str | None = None
 
 
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+Triple = tuple[str, str, Union[str, Lit]]  # subject IRI, predicate IRI, object IRI (str) or literal
+
+# The vocabulary as plain strings: looking a term up in a DefinedNamespace builds a new URIRef each time.
+_DJ = SimpleNamespace(**{name: str(DJ[name]) for name in DJ.__annotations__})
+_TYPE, _LABEL, _ALT_LABEL = str(RDF.type), str(RDFS.label), str(SKOS.altLabel)
+_VALUE, _UNIT_TEXT = str(SCHEMA.value), str(SCHEMA.unitText)
+_CLASS_OF_TYPE = {type_: str(iri) for type_, iri in CLASS_OF_TYPE.items()}
+_PROPERTY_OF_LINK = {predicate: str(iri) for predicate, iri in PROPERTY_OF_LINK.items()}
+_ID = str(ID)
+_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = str(XSD.integer), str(XSD.decimal), str(XSD.boolean)
 
 
+def _zh(text: str) -> Lit:
+    return Lit(text, "zh")
+
+
+def _int(value: int) -> Lit:
+    return Lit(str(value), None, _XSD_INTEGER)
+
+
+def _bool(value: bool) -> Lit:
+    return Lit("true" if value else "false", None, _XSD_BOOLEAN)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: str) -> Lit:
+    """rdflib writes a decimal in its canonical form (`2250.0` stays, `1E+3` becomes `1000`): ask it."""
+    return Lit(str(Literal(value, datatype=XSD.decimal)), None, _XSD_DECIMAL)
+
+
+@lru_cache(maxsize=4096)
 def _page_slug(source: str) -> str:
     return quote(PurePath(source).stem, safe="")
 
 
-def entity_iri(key: EntityKey) -> URIRef:
+@lru_cache(maxsize=1 << 16)
+def entity_ref(key: EntityKey) -> str:
+    """The IRI of an entity, as a string."""
     if key.code:
-        return ID[f"place/{key.code}"]
+        return f"{_ID}place/{key.code}"
     digest = hashlib.sha1(f"{key.type}|{key.name}".encode("utf-8")).hexdigest()[:16]
-    return ID[f"{key.type}/{digest}"]
+    return f"{_ID}{key.type}/{digest}"
+
+
+def entity_iri(key: EntityKey) -> URIRef:
+    return URIRef(entity_ref(key))
+
+
+def _article_ref(source: str, index: int) -> str:
+    return f"{_ID}article/{_page_slug(source)}/{index}"
 
 
 def article_iri(article: Article) -> URIRef:
-    return ID[f"article/{_page_slug(article.source)}/{article.index}"]
+    return URIRef(_article_ref(article.source, article.index))
 
 
+@lru_cache(maxsize=1 << 16)
 def _name_digest(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
 
+def _mention_ref(source: str, start: int, end: int, type_: str, name: str) -> str:
+    return f"{_ID}mention/{_page_slug(source)}/{start}-{end}-{type_}-{_name_digest(name)}"
+
+
 def mention_iri(source: str, start: int, end: int, type_: str, name: str) -> URIRef:
     """One span can name two entities of a type (省市委: the provincial and the city committee)."""
-    return ID[f"mention/{_page_slug(source)}/{start}-{end}-{type_}-{_name_digest(name)}"]
+    return URIRef(_mention_ref(source, start, end, type_, name))
 
 
+# ---------------------------------------------------------------- rdflib graphs
 def new_graph() -> Graph:
     g = Graph()
     g.bind("dj", DJ._NS)
@@ -86,83 +141,133 @@ def to_dataset(linked: Linked) -> Dataset:
     return ds
 
 
+@lru_cache(maxsize=1 << 14)
+def to_term(value: str | Lit) -> URIRef | Literal:
+    """The rdflib term of an IRI or literal; cached, as a page repeats its nodes, offsets and sentences."""
+    if isinstance(value, Lit):
+        datatype = URIRef(value.datatype) if value.datatype else None
+        return Literal(value.lexical, lang=value.lang, datatype=datatype)
+    return URIRef(value)
+
+
+def _add_all(g, triples: Iterator[Triple]) -> None:
+    """`g` is an rdflib Graph, or anything that takes `add((s, p, o))` of rdflib terms."""
+    for s, p, o in triples:
+        g.add((to_term(s), to_term(p), to_term(o)))
+
+
 def add_entities(g: Graph, linked: Linked) -> None:
-    for entity in linked.entities:
-        node = entity_iri(entity.key)
-        g.add((node, RDF.type, CLASS_OF_TYPE[entity.type]))
-        g.add((node, RDFS.label, _zh(entity.name)))
-        for alias in entity.aliases:
-            g.add((node, SKOS.altLabel, _zh(alias)))
-        if entity.code:
-            g.add((node, DJ.divisionCode, Literal(entity.code)))
-        if entity.kind:
-            g.add((node, DJ.orgKind, Literal(entity.kind)))
-    for rel in linked.relations:
-        g.add((entity_iri(rel.subject), PROPERTY_OF_LINK[rel.predicate], entity_iri(rel.object)))
+    _add_all(g, entity_triples(linked))
 
 
 def add_page(g: Graph, result: PageResult, linked: Linked) -> None:
+    _add_all(g, page_triples(result, linked))
+
+
+# ---------------------------------------------------------------- N-Triples lines
+def _nt_quote(text: str) -> str:
+    # As rdflib's N-Triples writer (`rdflib.plugins.serializers.nt._quote_encode`): only these four
+    # are escaped; tabs, other control characters and U+2028 are written as they are, in UTF-8.
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+
+
+def nt_term(value: str | Lit) -> str:
+    """An IRI or literal as N-Triples writes it (rdflib's `_nt_row`/`_quoteLiteral`)."""
+    if isinstance(value, Lit):
+        if value.lang:
+            return f'"{_nt_quote(value.lexical)}"@{value.lang}'
+        if value.datatype:
+            return f'"{_nt_quote(value.lexical)}"^^<{value.datatype}>'
+        return f'"{_nt_quote(value.lexical)}"'
+    return f"<{value}>"
+
+
+def nt_line(triple: Triple) -> str:
+    """The N-Triples line of one triple, byte for byte as rdflib's N-Triples serializer writes it."""
+    s, p, o = triple
+    return f"<{s}> <{p}> {nt_term(o)} .\n"
+
+
+# ---------------------------------------------------------------- the triples
+def entity_triples(linked: Linked) -> Iterator[Triple]:
+    for entity in linked.entities:
+        node = entity_ref(entity.key)
+        yield node, _TYPE, _CLASS_OF_TYPE[entity.type]
+        yield node, _LABEL, _zh(entity.name)
+        for alias in entity.aliases:
+            yield node, _ALT_LABEL, _zh(alias)
+        if entity.code:
+            yield node, _DJ.divisionCode, Lit(entity.code)
+        if entity.kind:
+            yield node, _DJ.orgKind, Lit(entity.kind)
+    for rel in linked.relations:
+        yield entity_ref(rel.subject), _PROPERTY_OF_LINK[rel.predicate], entity_ref(rel.object)
+
+
+def page_triples(result: PageResult, linked: Linked) -> Iterator[Triple]:
+    """The page-level triples: its articles, mentions and quantities with their evidence."""
     subjects = dict(result.subjects)
     for article in result.articles:
-        _add_article(g, article, tuple(linked.resolve(k) for k in subjects.get(article.index, ())))
+        yield from _article_triples(article, tuple(linked.resolve(k) for k in subjects.get(article.index, ())))
     for mention in result.mentions:
-        _add_mention(g, mention, linked.entity_of[mention])
+        yield from _mention_triples(mention, linked.entity_of[mention])
     for quantity in result.quantities:
-        _add_quantity(g, quantity, linked.resolve(quantity.of) if quantity.of else None)
+        yield from _quantity_triples(quantity, linked.resolve(quantity.of) if quantity.of else None)
 
 
-def _add_quantity(g: Graph, quantity: Quantity, of: EntityKey | None) -> None:
-    article = ID[f"article/{_page_slug(quantity.source)}/{quantity.article}"]
-    node = ID[f"quantity/{_page_slug(quantity.source)}/{quantity.start}-{quantity.end}"]
-    g.add((node, RDF.type, DJ.Quantity))
-    g.add((article, DJ.reports, node))
-    g.add((node, SCHEMA.value, Literal(quantity.value, datatype=XSD.decimal)))
-    g.add((node, SCHEMA.unitText, _zh(quantity.unit)))
-    g.add((node, DJ.approximate, Literal(quantity.approximate)))
+def _quantity_triples(quantity: Quantity, of: EntityKey | None) -> Iterator[Triple]:
+    article = _article_ref(quantity.source, quantity.article)
+    node = f"{_ID}quantity/{_page_slug(quantity.source)}/{quantity.start}-{quantity.end}"
+    yield node, _TYPE, _DJ.Quantity
+    yield article, _DJ.reports, node
+    yield node, _VALUE, _decimal(quantity.value)
+    yield node, _UNIT_TEXT, _zh(quantity.unit)
+    yield node, _DJ.approximate, _bool(quantity.approximate)
     if quantity.counts:
-        g.add((node, DJ.counts, _zh(quantity.counts)))
+        yield node, _DJ.counts, _zh(quantity.counts)
     if of is not None:
-        g.add((node, DJ.quantityOf, entity_iri(of)))
-    evidence = mention_iri(quantity.source, quantity.start, quantity.end, "quantity", quantity.text)
-    g.add((node, DJ.evidence, evidence))
-    _add_evidence(g, evidence, node, article, quantity.start, quantity.end, quantity.text, quantity.sentence)
+        yield node, _DJ.quantityOf, entity_ref(of)
+    evidence = _mention_ref(quantity.source, quantity.start, quantity.end, "quantity", quantity.text)
+    yield node, _DJ.evidence, evidence
+    yield from _evidence_triples(evidence, node, article, quantity.start, quantity.end, quantity.text,
+                                 quantity.sentence)
 
 
-def _add_article(g: Graph, article: Article, subjects: tuple[EntityKey, ...]) -> None:
-    node = article_iri(article)
-    g.add((node, RDF.type, DJ.Article))
-    g.add((node, DJ.sourceFile, Literal(article.source)))
-    g.add((node, DJ.kind, Literal(article.kind)))
-    g.add((node, DJ.startOffset, _int(article.start)))
-    g.add((node, DJ.endOffset, _int(article.end)))
+def _article_triples(article: Article, subjects: tuple[EntityKey, ...]) -> Iterator[Triple]:
+    node = _article_ref(article.source, article.index)
+    yield node, _TYPE, _DJ.Article
+    yield node, _DJ.sourceFile, Lit(article.source)
+    yield node, _DJ.kind, Lit(article.kind)
+    yield node, _DJ.startOffset, _int(article.start)
+    yield node, _DJ.endOffset, _int(article.end)
     if article.headline:
-        g.add((node, DJ.headline, _zh(article.headline)))
+        yield node, _DJ.headline, _zh(article.headline)
     if article.dateline:
-        g.add((node, DJ.dateline, _zh(article.dateline)))
+        yield node, _DJ.dateline, _zh(article.dateline)
     for credit in article.credits:
-        person = entity_iri(EntityKey("reporter", credit.name))
-        g.add((node, DJ.reporter if credit.role == "reporter" else DJ.photographer, person))
-        evidence = mention_iri(article.source, credit.start, credit.end, "reporter", credit.name)
-        _add_evidence(g, evidence, person, node, credit.start, credit.end, credit.name, None)
+        person = entity_ref(EntityKey("reporter", credit.name))
+        yield node, _DJ.reporter if credit.role == "reporter" else _DJ.photographer, person
+        evidence = _mention_ref(article.source, credit.start, credit.end, "reporter", credit.name)
+        yield from _evidence_triples(evidence, person, node, credit.start, credit.end, credit.name, None)
     for key in subjects:
-        g.add((node, DJ.about, entity_iri(key)))
+        yield node, _DJ.about, entity_ref(key)
 
 
-def _add_mention(g: Graph, mention: Mention, key: EntityKey) -> None:
-    article = ID[f"article/{_page_slug(mention.source)}/{mention.article}"]
-    entity = entity_iri(key)
+def _mention_triples(mention: Mention, key: EntityKey) -> Iterator[Triple]:
+    article = _article_ref(mention.source, mention.article)
+    entity = entity_ref(key)
     if mention.kind != DATELINE_KIND:
-        g.add((article, DJ.mentions, entity))
-    node = mention_iri(mention.source, mention.start, mention.end, mention.type, mention.name)
-    _add_evidence(g, node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
+        yield article, _DJ.mentions, entity
+    node = _mention_ref(mention.source, mention.start, mention.end, mention.type, mention.name)
+    yield from _evidence_triples(node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
 
 
-def _add_evidence(g, node, entity, article, start, end, text, sentence) -> None:
-    g.add((node, RDF.type, DJ.Mention))
-    g.add((node, DJ.mentionOf, entity))
-    g.add((node, DJ.inArticle, article))
-    g.add((node, DJ.startOffset, _int(start)))
-    g.add((node, DJ.endOffset, _int(end)))
-    g.add((node, DJ.text, _zh(text)))
+def _evidence_triples(node, entity, article, start, end, text, sentence) -> Iterator[Triple]:
+    yield node, _TYPE, _DJ.Mention
+    yield node, _DJ.mentionOf, entity
+    yield node, _DJ.inArticle, article
+    yield node, _DJ.startOffset, _int(start)
+    yield node, _DJ.endOffset, _int(end)
+    yield node, _DJ.text, _zh(text)
     if sentence:
-        g.add((node, DJ.sentence, _zh(sentence)))
+        yield node, _DJ.sentence, _zh(sentence)

@@ -11,8 +11,9 @@ every page is small and grows with the number of distinct entities, not of pages
 So each page yields its page-level lines, with every entity named as its finder named it
 (`PageOutput`), and a `PageSummary`; an `EntityTable` merges the summaries. At the end the
 page lines are rewritten where a name resolved to a coded place, and the entity lines are
-added. Every line comes from `kg.rdf` through rdflib's own N-Triples row writer, so the
-lines are those of `kg build --format nt`; only their order differs (page by page).
+added. Every line is a triple of `kg.rdf` written by `kg.rdf.nt_line` as rdflib's N-Triples
+serializer writes it, so the lines are those of `kg build --format nt`; only their order
+differs (page by page). No rdflib term is built: the strings go straight to the lines.
 """
 from __future__ import annotations
 
@@ -93,25 +94,11 @@ class _AsNamed:
         return key
 
 
-class LineSink:
-    """Takes `g.add(triple)` like an rdflib Graph and keeps each triple's N-Triples line once."""
-
-    def __init__(self) -> None:
-        from rdflib.plugins.serializers.nt import _nt_row
-
-        self._row = _nt_row
-        self.lines: set[str] = set()
-
-    def add(self, triple) -> None:
-        self.lines.add(self._row(triple))
-
-
 def page_output(result: PageResult) -> PageOutput:
-    from kg.rdf import add_page
+    from kg.rdf import nt_line, page_triples
 
-    sink = LineSink()
-    add_page(sink, result, _AsNamed())
-    return PageOutput(result.page.source, len(result.articles), tuple(sorted(sink.lines)), summarize(result))
+    lines = {nt_line(triple) for triple in page_triples(result, _AsNamed())}
+    return PageOutput(result.page.source, len(result.articles), tuple(sorted(lines)), summarize(result))
 
 
 def build_page_output(page: Page | PageError) -> PageOutput | PageError:
@@ -187,21 +174,19 @@ class EntityTable:
 
     def rewrites(self) -> dict[str, str]:
         """N-Triples term of each code-less name that resolved to a coded place -> the place's term."""
-        from kg.rdf import entity_iri
+        from kg.rdf import entity_ref, nt_term
 
         out = {}
         for (type_, name), keys in self.coded.items():
             if len(keys) == 1:
-                out[entity_iri(EntityKey(type_, name)).n3()] = entity_iri(EntityKey(*next(iter(keys)))).n3()
+                out[nt_term(entity_ref(EntityKey(type_, name)))] = nt_term(entity_ref(EntityKey(*next(iter(keys)))))
         return out
 
     def entity_lines(self) -> list[str]:
-        from kg.rdf import add_entities
+        from kg.rdf import entity_triples, nt_line
 
-        entities, relations = self.entities(), self.relations()
-        sink = LineSink()
-        add_entities(sink, _Entities(entities, relations))
-        return sorted(sink.lines)
+        entities = _Entities(self.entities(), self.relations())
+        return sorted({nt_line(triple) for triple in entity_triples(entities)})
 
 
 @dataclass(frozen=True)

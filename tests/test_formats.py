@@ -41,3 +41,18 @@ def test_formats_trig_keeps_one_named_graph_per_page(tmp_path, tiny_result):
     linked = relate([tiny_result])
     text = to_dataset(linked).serialize(format="trig")
     assert "graph/tiny" in text and "graph/entities" in text
+
+
+def test_formats_trig_is_byte_stable_across_processes(tmp_path, tiny_result):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; "
+        "from conftest import TINY_TEXT; from kg.export.formats import sorted_trig; from kg.rdf import to_dataset; "
+        "from kg.relate import relate; from kg.read import decode_page; from kg.pipeline import build_page; "
+        "print(sorted_trig(to_dataset(relate([build_page(decode_page('t.txt', TINY_TEXT.encode()))]))))"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and "graph/entities" in outputs.pop()

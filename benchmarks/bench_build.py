@@ -56,8 +56,6 @@ def make_archive(directory: Path, megabytes: float) -> tuple[int, int]:
 # ---------------------------------------------------------------- stage timing (in the size's process)
 def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     """Seconds spent in each stage over the archive, the stages called as the pipeline calls them."""
-    from rdflib.plugins.serializers.nt import _nt_row
-
     from kg.gazetteer import load_gazetteer
     from kg.extract.documents import find_documents
     from kg.extract.organizations import find_organizations
@@ -68,13 +66,10 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     from kg.model import PageResult
     from kg.normalize import normalize
     from kg.pipeline import sentence_breaks, subject_keys
-    from kg.rdf import add_entities, add_page
+    from kg.rdf import entity_triples, nt_line, page_triples
     from kg.read import expand_inputs, read_page
     from kg.segment import segment
     from kg.stream import EntityTable, _AsNamed, _Entities, resolve_block, summarize
-
-    class Triples(list):
-        add = list.append
 
     spent = dict.fromkeys(STAGES, 0.0)
     clock = time.perf_counter
@@ -121,20 +116,18 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
             result = PageResult(page, articles, tuple(ordered), tuple(subjects), tuple(quantities))
             table.add(summarize(result))
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
-            triples = Triples()
-            add_page(triples, result, _AsNamed())
+            triples = list(page_triples(result, _AsNamed()))
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.writelines(sorted({_nt_row(triple) for triple in triples}))
+            sink.writelines(sorted({nt_line(triple) for triple in triples}))
             sink.write("\n")
             spent["serialise"] += clock() - t
         t = clock()
         rewrites = table.rewrites()
         entities = _Entities(table.entities(), table.relations())
         t, spent["relate"] = clock(), spent["relate"] + clock() - t
-        triples = Triples()
-        add_entities(triples, entities)
+        triples = list(entity_triples(entities))
         t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-        sink.writelines(sorted({_nt_row(triple) for triple in triples}))
+        sink.writelines(sorted({nt_line(triple) for triple in triples}))
         spent["serialise"] += clock() - t
     t = clock()
     with open(nt_target, encoding="utf-8") as handle:  # the final pass of the streaming writer

@@ -11,7 +11,7 @@ into offsets of the original text.
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -20,6 +20,7 @@ from functools import cached_property
 _SPACE_LIKE = frozenset(" \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffd")
 
 SENTENCE_ENDS = frozenset("。！？；!?;")
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 
 
 def fold_char(ch: str) -> str:
@@ -28,10 +29,6 @@ def fold_char(ch: str) -> str:
     if 0xFF01 <= code <= 0xFF5E:
         return chr(code - 0xFEE0)
     return ch
-
-
-def _is_ascii_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ class Normalized:
     @cached_property
     def _sentence_starts(self) -> tuple[int, ...]:
         """Indexes where a sentence starts: 0, after sentence punctuation, and at breaks."""
-        starts = {0} | {i + 1 for i, ch in enumerate(self.text) if ch in SENTENCE_ENDS} | set(self.breaks)
+        starts = {0} | {m.end() for m in _SENTENCE_END.finditer(self.text)} | set(self.breaks)
         return tuple(sorted(i for i in starts if i <= len(self.text)))
 
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -73,32 +70,61 @@ class Normalized:
         return self.printed[left:right]
 
 
+# Characters `normalize` drops: `\\s` is exactly `str.isspace`; U+0000-U+001F and U+007F-U+009F
+# are exactly the control characters (category Cc, a set Unicode never changes).
+_DROPPED = "\\s\\x00-\\x1f\\x7f-\\x9f" + "".join(sorted(_SPACE_LIKE))
+_KEPT_RUN = re.compile(f"[^{_DROPPED}]+")
+_ANY_DROPPED = re.compile(f"[{_DROPPED}]")
+_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLDABLE = re.compile("[\\uff01-\\uff5e]")
+_ASCII_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _folded(text: str) -> str:
+    """`text` with full-width ASCII forms folded (a search first: most text has none to fold)."""
+    return text.translate(_FOLD_TABLE) if _FOLDABLE.search(text) else text
+
+
+def _kept_runs(text: str) -> list[tuple[int, str, bool]]:
+    """(start, printed run, space before) for each run of kept characters: a space goes between
+    two runs only where an ASCII word ends one and starts the next (after width folding)."""
+    runs: list[tuple[int, str, bool]] = []
+    last = ""
+    for m in _KEPT_RUN.finditer(text):
+        run = m.group()
+        first = run[0]
+        if _FOLDABLE.match(first):
+            first = first.translate(_FOLD_TABLE)
+        runs.append((m.start(), run, last in _ASCII_WORD and first in _ASCII_WORD))
+        last = run[-1]
+        if _FOLDABLE.match(last):
+            last = last.translate(_FOLD_TABLE)
+    return runs
+
+
 def normalize(text: str, base: int = 0) -> Normalized:
     """Normalise `text`; offsets are reported as `base + index into text`.
 
     Whitespace is dropped except one space between two ASCII words
     ("APP 客户端" -> "APP客户端", "Party building" stays).
     """
-    out: list[str] = []
+    if not _ANY_DROPPED.search(text):  # nothing to drop: every character stays where it is
+        origin = tuple(range(base, base + len(text)))
+        return Normalized(_folded(text), origin, base + len(text), text)
     printed: list[str] = []
     origin: list[int] = []
-    pending_space = False
-    for i, raw in enumerate(text):
-        if raw in _SPACE_LIKE or raw.isspace() or unicodedata.category(raw) == "Cc":
-            pending_space = True
-            continue
-        ch = fold_char(raw)
-        if pending_space and out and _is_ascii_word(out[-1]) and _is_ascii_word(ch):
-            out.append(" ")
+    for start, run, space in _kept_runs(text):
+        if space:
             printed.append(" ")
-            origin.append(base + i - 1)
-        pending_space = False
-        out.append(ch)
-        printed.append(raw)
-        origin.append(base + i)
-    return Normalized("".join(out), tuple(origin), base + len(text), "".join(printed))
+            origin.append(base + start - 1)
+        printed.append(run)
+        origin.extend(range(base + start, base + start + len(run)))
+    joined = "".join(printed)
+    return Normalized(_folded(joined), tuple(origin), base + len(text), joined)
 
 
 def compact(text: str) -> str:
-    """The normalised form of a short string (a headline, a name)."""
-    return normalize(text).text
+    """The normalised form of a short string (a headline, a name): `normalize(text).text`."""
+    if not _ANY_DROPPED.search(text):
+        return _folded(text)
+    return _folded("".join(" " + run if space else run for _, run, space in _kept_runs(text)))

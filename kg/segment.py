@@ -28,7 +28,7 @@ from functools import lru_cache
 from kg.errors import ResourceError
 from kg.gazetteer import division_rows
 from kg.model import Article, Credit, Page
-from kg.normalize import SENTENCE_ENDS, normalize
+from kg.normalize import SENTENCE_ENDS, compact, normalize
 from kg.resources import load_table, load_words
 
 # ---------------------------------------------------------------- rules
@@ -153,7 +153,7 @@ def _split_lines(text: str) -> list[_Line]:
     for piece in text.splitlines(keepends=True):
         body = piece.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
         stripped = body.strip(" \t\u3000\ufffd\u00a0\u200b\ufeff")
-        comp = normalize(stripped).text if stripped else ""
+        comp = compact(stripped) if stripped else ""
         if not comp:
             blanks += 1
         else:
@@ -274,7 +274,7 @@ def _dateline_at(text: str, m: re.Match) -> _Anchor:
     inner_start = pos + opened.end()
     inner = text[inner_start: inner_start + 80]
     close = re.search("[）)】\\]]", inner)
-    if close and not _CREDIT_STOP.search(inner[: close.start()]) and len(normalize(inner[: close.start()]).text) <= 40:
+    if close and not _CREDIT_STOP.search(inner[: close.start()]) and len(compact(inner[: close.start()])) <= 40:
         credits = _credits(inner[: close.start()], inner_start, "reporter")
         end = inner_start + close.end()
         tail = text[end: end + 4]
@@ -577,7 +577,7 @@ def _caption_start(lines: list[_Line], anchor: _Anchor, floor: int, wrapped: boo
     if k < 0:
         return anchor.start
     own = lines[k]
-    if own.start < anchor.start and normalize(own.raw[: anchor.start - own.start]).text:
+    if own.start < anchor.start and compact(own.raw[: anchor.start - own.start]):
         last = k  # the credit closes a line of caption text
     else:
         last = k - 1
@@ -665,7 +665,7 @@ def _fallback(text: str, lines: list[_Line], datelines: frozenset[str]) -> list[
             break
         i -= 1
     body_lines = [lines[i] for i in body_idx]
-    body_text = normalize(text[body_lines[0].start: body_lines[-1].end]).text
+    body_text = compact(text[body_lines[0].start: body_lines[-1].end])
     if len(re.findall(f"[{_CJK}]", body_text)) < 20:
         return []
     anchor = _Anchor("news", body_lines[0].start, body_lines[0].start, body_lines[0].start, None, ())

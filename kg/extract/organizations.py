@@ -18,6 +18,7 @@ quoted slogans) are never listed: precision matters as much as recall.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,11 +184,53 @@ def _place_automaton(city: str | None, province: str | None):
     return automaton
 
 
+def _runs_of(words) -> re.Pattern | None:
+    """Runs of the characters `words` are made of, as long as the shortest word or longer: every
+    occurrence of a word lies inside one, and the automaton needs to read only those (its
+    per-character step costs far more than this scan where the runs are few, as for place names).
+    None when there are no words."""
+    words = [w for w in words if w]
+    if not words:
+        return None
+    alphabet = "".join(sorted({c for w in words for c in w}))
+    return re.compile(f"[{re.escape(alphabet)}]{{{min(map(len, words))},}}")
+
+
+def _matches(automaton, runs: re.Pattern | None, t: str):
+    """`automaton.iter(t)`, in the same order, reading only the runs where a word can be."""
+    if runs is None:
+        return
+    for run in runs.finditer(t):
+        offset = run.start()
+        for last, value in automaton.iter(run.group()):
+            yield last + offset, value
+
+
+@lru_cache(maxsize=None)
+def _place_runs(city: str | None, province: str | None) -> re.Pattern | None:
+    return _runs_of(w for w in _place_words(city, province) if len(w) >= 2)
+
+
 @lru_cache(maxsize=1)
-def _suffix_last_chars() -> frozenset[str] | None:
-    """Characters a head word can end with; None when some head word is empty (then any can)."""
-    words = _rules().suffixes
-    return None if any(not w for w in words) else frozenset(w[-1] for w in words)
+def _suffix_automaton():
+    """Aho-Corasick automaton of the head words: one pass finds every head word ending at every
+    offset, where a dict lookup per offset per length was the hot spot."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in _rules().suffixes:
+        if word:  # an empty head word never ends a name (`_suffix_at` looks at one character or more)
+            automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _suffix_ends(t: str) -> list[int]:
+    """The offsets, in order, where at least one head word ends."""
+    if not t:
+        return []
+    # the whole text in one pass: head words are common characters, runs of them would be many and short
+    return sorted({last + 1 for last, _ in _suffix_automaton().iter(t)})
 
 
 # ---------------------------------------------------------------- places in this text
@@ -196,22 +239,28 @@ def _places_by_end(text: Normalized, locality: Locality, places: tuple[Mention, 
     t = text.text
     words = _place_words(locality.city, locality.province)
     longest_at: dict[int, str] = {}
-    for last, word in _place_automaton(locality.city, locality.province).iter(t):
+    automaton = _place_automaton(locality.city, locality.province)
+    for last, word in _matches(automaton, _place_runs(locality.city, locality.province), t):
         if len(word) > len(longest_at.get(last + 1, "")):
             longest_at[last + 1] = word
     found: dict[int, _Place] = {}
     for end in sorted(longest_at):
         word = longest_at[end]
         found[end] = _Place(end - len(word), end, *words[word])
-    index_of = {orig: i for i, orig in enumerate(text.origin)}
     for m in places:
-        s, e = index_of.get(m.start), index_of.get(m.end - 1)
+        s, e = _index_of(text.origin, m.start), _index_of(text.origin, m.end - 1)
         if s is None or e is None or m.type not in ("province", "city", "county", "town"):
             continue
         e += 1
         if e not in found or found[e].start > s:
             found[e] = _Place(s, e, m.type, m.name, m.code)
     return found
+
+
+def _index_of(origin: tuple[int, ...], offset: int) -> int | None:
+    """The normalised index of the character at original `offset` (offsets only rise along `origin`)."""
+    i = bisect_left(origin, offset)
+    return i if i < len(origin) and origin[i] == offset else None
 
 
 # ---------------------------------------------------------------- candidates
@@ -526,10 +575,7 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
     towns = sorted({p.name: p for p in places_end.values() if p.type == "town"}.values(), key=lambda p: p.start)
     candidates: list[_Candidate] = []
     found: list[_Found] = []
-    last_chars = _suffix_last_chars()
-    for end in range(1, len(t) + 1):
-        if last_chars is not None and t[end - 1] not in last_chars:
-            continue  # no head word ends here
+    for end in _suffix_ends(t):
         suffix = _suffix_at(t, end, rules)
         if suffix is None:
             continue

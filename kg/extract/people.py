@@ -9,6 +9,7 @@ invent one: a name-like string without such context is not listed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,15 +101,20 @@ def _title_starts(t: str, titles: tuple[str, ...]):
     return ((m.start(), m.group(1)) for m in _title_finder(titles).finditer(t))
 
 
+def _index_of(origin: tuple[int, ...], offset: int) -> int | None:
+    """The normalised index of the character at original `offset` (offsets only rise along `origin`)."""
+    i = bisect_left(origin, offset)
+    return i if i < len(origin) and origin[i] == offset else None
+
+
 def find_people(article: Article, text: Normalized, organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """Named persons in one story, each occurrence with its evidence; reporters excluded."""
     pat = _patterns()
     t = text.text
     credited = {c.name.replace(" ", "") for c in article.credits}
-    index_of = {orig: i for i, orig in enumerate(text.origin)}
     org_spans = []
     for m in organizations:
-        s, e = index_of.get(m.start), index_of.get(m.end - 1)
+        s, e = _index_of(text.origin, m.start), _index_of(text.origin, m.end - 1)
         if s is not None and e is not None:
             org_spans.append((s, e + 1))
     found: dict[tuple[int, int], str] = {}

@@ -68,13 +68,22 @@ def _common_words() -> frozenset[str]:
     return frozenset(load_words("place_common_words.txt"))
 
 
+@lru_cache(maxsize=None)
+def _joined_blockers() -> dict[tuple[str, str], re.Pattern[str]]:
+    """Each rule group as one alternation: it matches (searches) where any of its rules would, in one
+    C-level pass (the rules use no back-references or global flags, so they join unchanged)."""
+    return {key: re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+            for key, patterns in _blockers().items() if patterns}
+
+
 def _blocked(applies_to: str, text: str, start: int, end: int) -> bool:
-    rules = _blockers()
-    # a full name's rules see its last character too ("市" + "场")
-    after = text[end - 1 if applies_to == "full" else end:end + 8]
-    before = text[max(0, start - 8):start]
-    return (any(p.match(after) for p in rules.get((applies_to, "after"), ()))
-            or any(p.search(before) for p in rules.get((applies_to, "before"), ())))
+    rules = _joined_blockers()
+    after_rule, before_rule = rules.get((applies_to, "after")), rules.get((applies_to, "before"))
+    if after_rule is not None:
+        # a full name's rules see its last character too ("市" + "场")
+        if after_rule.match(text[end - 1 if applies_to == "full" else end:end + 8]):
+            return True
+    return before_rule is not None and before_rule.search(text[max(0, start - 8):start]) is not None
 
 
 def _stem_blocked(stem: str) -> bool:

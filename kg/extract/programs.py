@@ -82,6 +82,10 @@ class _Grammar:
     min_modifier: int
     descriptor_starts: tuple[str, ...]
     national: dict[str, str | None]  # name -> issuing place (None: the nation)
+    national_lengths: tuple[int, ...] = ()  # the lengths of the national names, for `_national`
+    # How far past a chain's closing mark its tests read (`_list_tail_head` the farthest: a 等 at
+    # most 12 characters on, then a head noun); a bounded tail avoids copying the rest of the text.
+    tail_reach: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +110,8 @@ def _grammar() -> _Grammar:
     for row in load_table("slogan_rules.tsv"):
         rules.setdefault(row["rule"], []).append(row["value"])
     longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
+    national = {row["name"]: (None if row["place"] == "-" else row["place"])
+                for row in load_table("program_national.txt")}
     heads = longest(by_role.get("head", []) + by_role.get("weak", []))
     return _Grammar(
         heads=heads,
@@ -128,8 +134,10 @@ def _grammar() -> _Grammar:
         generic_only=longest(rules.get("generic_only", [])),
         min_modifier=int((rules.get("min_modifier_length") or ["4"])[0]),
         descriptor_starts=tuple(rules.get("descriptor_start", [])),
-        national={row["name"]: (None if row["place"] == "-" else row["place"])
-                  for row in load_table("program_national.txt")},
+        national=national,
+        national_lengths=tuple(sorted({len(name) for name in national})),
+        tail_reach=14 + max(map(len, (*heads, *by_role.get("marker", []), *by_role.get("marker_after_verb", []),
+                                      *clause, "本报")), default=0),
     )
 
 
@@ -153,6 +161,12 @@ def _places() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _place_last_chars() -> frozenset[str]:
+    """The characters the names of `_places()` end with."""
+    return frozenset(name[-1] for name in _places() if name)
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -161,9 +175,12 @@ def _has_cjk(s: str) -> bool:
     return any(_is_cjk(c) for c in s)
 
 
+_NOT_NAME_CHARS = re.compile("[\\s" + re.escape(_INNER_QUOTES) + "]")  # `\\s` is exactly `str.isspace`
+
+
 def _clean(s: str) -> str:
     """A name's characters: inner quotation marks and spaces dropped."""
-    return "".join(c for c in s if c not in _INNER_QUOTES and not c.isspace())
+    return _NOT_NAME_CHARS.sub("", s)
 
 
 @dataclass(frozen=True)
@@ -173,23 +190,31 @@ class _Quote:
     inner: str
 
 
-def _quotes(text: str) -> list[_Quote]:
+_OPENING_MARK = re.compile('[“"]')
+_QUOTE_STOPS = re.compile("[。！？]")
+
+
+@lru_cache(maxsize=4)
+def _quotes(text: str) -> tuple[_Quote, ...]:
     """Top-level quoted phrases: “…” (with ‘…’ inside) and plain "…" pairs."""
     out: list[_Quote] = []
-    i, n = 0, len(text)
-    while i < n:
+    i = 0
+    while True:
+        opening = _OPENING_MARK.search(text, i)
+        if opening is None:
+            break
+        i = opening.start()
         ch = text[i]
-        if ch == _OPEN or ch == '"':
-            close = _CLOSE if ch == _OPEN else '"'
-            j = text.find(close, i + 1)
-            stray = text.find(_OPEN, i + 1) if ch == _OPEN else -1
-            if j != -1 and (stray == -1 or stray > j) and 0 < j - i - 1 <= 60 \
-                    and not any(c in "。！？" for c in text[i + 1:j]):
-                out.append(_Quote(i, j + 1, text[i + 1:j]))
-                i = j + 1
-                continue
+        close = _CLOSE if ch == _OPEN else '"'
+        j = text.find(close, i + 1)
+        # a second opening mark before the close: this one is stray (the close is never an opening mark)
+        if j != -1 and 0 < j - i - 1 <= 60 and (ch != _OPEN or text.find(_OPEN, i + 1, j) == -1) \
+                and not _QUOTE_STOPS.search(text, i + 1, j):
+            out.append(_Quote(i, j + 1, text[i + 1:j]))
+            i = j + 1
+            continue
         i += 1
-    return out
+    return tuple(out)
 
 
 def _chains(text: str, quotes: list[_Quote]) -> list[list[_Quote]]:
@@ -202,9 +227,34 @@ def _chains(text: str, quotes: list[_Quote]) -> list[list[_Quote]]:
     return chains
 
 
+# Word lists grouped by their first or last character: once one C-level test says some word of a
+# list matches, only the words with the matching character are tried, in the list's order.
+_BY_EDGE_CHAR: dict[tuple[int, bool], tuple[tuple[str, ...], dict[str, tuple[str, ...]] | None]] = {}
+
+
+def _by_edge_char(words: tuple[str, ...], last: bool) -> dict[str, tuple[str, ...]] | None:
+    """`words` by their last (or first) character, each group in the words' order; None when a
+    word is empty (it matches whatever the character)."""
+    key = (id(words), last)
+    entry = _BY_EDGE_CHAR.get(key)
+    if entry is None or entry[0] is not words:  # the tuple kept in the entry keeps its id unique
+        index = None
+        if all(words):
+            grouped: dict[str, list[str]] = {}
+            for w in words:
+                grouped.setdefault(w[-1] if last else w[0], []).append(w)
+            index = {c: tuple(ws) for c, ws in grouped.items()}
+        entry = _BY_EDGE_CHAR[key] = (words, index)
+    return entry[1]
+
+
 def _startswith_any(s: str, words) -> str | None:
-    if isinstance(words, tuple) and not s.startswith(words):
-        return None  # one C-level test settles the usual case, where no word matches
+    if isinstance(words, tuple):
+        if not s.startswith(words):
+            return None  # one C-level test settles the usual case, where no word matches
+        index = _by_edge_char(words, False)
+        if index is not None:
+            words = index.get(s[0], ())
     for w in words:
         if s.startswith(w):
             return w
@@ -212,10 +262,37 @@ def _startswith_any(s: str, words) -> str | None:
 
 
 def _endswith_any(s: str, words) -> str | None:
-    if isinstance(words, tuple) and not s.endswith(words):
-        return None  # one C-level test settles the usual case, where no word matches
+    if isinstance(words, tuple):
+        if not s.endswith(words):
+            return None  # one C-level test settles the usual case, where no word matches
+        index = _by_edge_char(words, True)
+        if index is not None:
+            words = index.get(s[-1], ())
     for w in words:
         if s.endswith(w):
+            return w
+    return None
+
+
+# The same tests at a position of the whole text, without copying the text from there on.
+def _word_at(text: str, pos: int, words: tuple[str, ...]) -> str | None:
+    """`_startswith_any(text[pos:], words)`."""
+    if not text.startswith(words, pos):
+        return None
+    index = _by_edge_char(words, False)
+    for w in (words if index is None else index.get(text[pos], ())):
+        if text.startswith(w, pos):
+            return w
+    return None
+
+
+def _word_ending(text: str, start: int, end: int, words: tuple[str, ...]) -> str | None:
+    """`_endswith_any(text[start:end], words)`."""
+    if not text.endswith(words, start, end):
+        return None
+    index = _by_edge_char(words, True)
+    for w in (words if index is None else index.get(text[min(end, len(text)) - 1], ())):
+        if text.endswith(w, start, end):
             return w
     return None
 
@@ -231,15 +308,14 @@ def _head_phrase(text: str, pos: int, g: _Grammar) -> str | None:
     k = pos
     while k < len(text) and k - pos < _MAX_HEAD_PHRASE:
         ch = text[k]
-        rest = text[k:]
         if ch == "、" and best is None and k > pos:
             k += 1
             continue
-        if not (_is_cjk(ch) or ch.isdigit()) or _startswith_any(rest, _HEAD_BREAKERS) \
-                or (_startswith_any(rest, g.clause_verbs) and not _startswith_any(rest, g.heads)):
+        if not (_is_cjk(ch) or ch.isdigit()) or _word_at(text, k, _HEAD_BREAKERS) \
+                or (_word_at(text, k, g.clause_verbs) and not _word_at(text, k, g.heads)):
             break
         k += 1
-        if _endswith_any(text[pos:k], g.heads):
+        if _word_ending(text, pos, k, g.heads):
             best = text[pos:k]
     return best
 
@@ -248,8 +324,8 @@ def _preceding_run(text: str, pos: int, g: _Grammar) -> str:
     """The words printed right before `pos`, back to a clause break, verb or function word."""
     k = pos
     while k > 0 and pos - k < _MAX_PREFIX + 6:
-        if not _is_cjk(text[k - 1]) or _endswith_any(text[:k], g.verbs) \
-                or _endswith_any(text[:k], _PREFIX_BREAKERS):
+        if not _is_cjk(text[k - 1]) or _word_ending(text, 0, k, g.verbs) \
+                or _word_ending(text, 0, k, _PREFIX_BREAKERS):
             break
         k -= 1
     run = text[k:pos]
@@ -281,13 +357,18 @@ def _preceded_by_slogan_word(text: str, chain: list[_Quote], g: _Grammar) -> boo
     return _endswith_any(text[max(0, chain[0].start - 6):chain[0].start], g.preceded_by) is not None
 
 
+_LEVEL_WORDS_LONGEST = sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0]))
+
+
 def _level_cue(before: str, places: dict) -> tuple[str, str | None] | None:
     """(level, place or None) named right before a program (全国“…”, 济宁市“…”), if any."""
-    for k in range(min(len(before), 10), 2, -1):
-        hit = places.get(before[-k:])
-        if hit:
-            return hit
-    for word, level in sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0])):
+    # no name of `places` (always `_places()`) can end right before unless it ends in this character
+    if places is not _places() or before[-1:] in _place_last_chars():
+        for k in range(min(len(before), 10), 2, -1):
+            hit = places.get(before[-k:])
+            if hit:
+                return hit
+    for word, level in _LEVEL_WORDS_LONGEST:
         if before.endswith(word):
             return level, None
     return None
@@ -304,10 +385,14 @@ class _Found:
 
 
 def _national(inner: str, g: _Grammar) -> str | None:
-    for name in g.national:
-        if inner == name or (inner.startswith(name) and len(name) >= 4):
-            return name
-    return None
+    """The first national name (in the file's order) that is `inner` or, of 4 characters or more, opens it."""
+    names = g.national
+    hits = [inner[:size] for size in g.national_lengths
+            if size <= len(inner) and (size >= 4 or size == len(inner)) and inner[:size] in names]
+    if len(hits) < 2:
+        return hits[0] if hits else None
+    order = list(names)
+    return min(hits, key=order.index)
 
 
 def _list_tail_head(tail: str, g: _Grammar) -> bool:
@@ -330,7 +415,7 @@ def _quoted_programs(text: Normalized, headline_end: int, masked: list[tuple[int
         followed_veto = _followed_by_slogan_word(t, chain, g)
         preceded_veto = _preceded_by_slogan_word(t, chain, g)
         last = chain[-1]
-        tail = t[last.end:]
+        tail = t[last.end:last.end + g.tail_reach]
         via_deng = tail.startswith("等")
         head = None if followed_veto else _head_phrase(t, last.end + (1 if via_deng else 0), g)
         verb = _verb_before(t, chain[0].start, g)
@@ -404,28 +489,41 @@ def _headline_theme(t: str, q: _Quote, places: dict) -> bool:
     return (before == "" or before in places) and q.end < len(t) and _is_cjk(t[q.end])
 
 
+@lru_cache(maxsize=4)
+def _verb_pattern(term_verbs: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(v) for v in term_verbs))
+
+
+_CJK_TERM = re.compile(f"[\u4e00-\u9fff]{{1,{_MAX_TERM}}}")  # as far as `_is_cjk` characters run, at most a term
+
+
 def _unquoted_programs(text: Normalized, masked: list[tuple[int, int]], g: _Grammar) -> list[_Found]:
     t = text.text
     found: list[_Found] = []
-    verb_re = re.compile("|".join(re.escape(v) for v in g.term_verbs))
+    verb_re = _verb_pattern(g.term_verbs)
+    covered = _covered(masked)
+    head_ends = _by_edge_char(g.heads, True)
     for m in verb_re.finditer(t):
         pos = m.end()
         if t.startswith("了", pos):
             pos += 1
         # a second verb (探索实行, 开发…) belongs to the launching, not the name
-        second = _startswith_any(t[pos:], g.term_verbs)
+        second = _word_at(t, pos, g.term_verbs)
         verb = second or m.group(0)
         if second:
             pos += len(second)
-        if any(a <= pos < b for a, b in masked):
+        if pos in covered:
             continue
         best = None
-        k = pos
-        while k < len(t) and k - pos < _MAX_TERM and _is_cjk(t[k]):
-            k += 1
-            head = _endswith_any(t[pos:k], g.heads)
+        run = _CJK_TERM.match(t, pos)
+        # the longest term: the farthest end (within the run of Chinese characters) where a head noun ends
+        for k in range(run.end() if run else pos, pos, -1):
+            if head_ends is not None and t[k - 1] not in head_ends:
+                continue  # no head noun ends with this character
+            head = _word_ending(t, pos, k, g.heads)
             if head and head not in g.weak_heads:
                 best = (k, head)
+                break
         if not best:
             continue
         end, head = best
@@ -443,10 +541,18 @@ def _unquoted_programs(text: Normalized, masked: list[tuple[int, int]], g: _Gram
             rest = rest[len(w):]
         if not rest:
             continue
-        if any(a < end and pos < b for a, b in masked):
+        if not covered.isdisjoint(range(pos, end)):  # the term overlaps a masked span
             continue
         found.append(_Found(term, pos, end, term))
     return found
+
+
+def _covered(spans: list[tuple[int, int]]) -> set[int]:
+    """Every index inside one of the spans `[a, b)`."""
+    covered: set[int] = set()
+    for a, b in spans:
+        covered.update(range(a, b))
+    return covered
 
 
 def _titles(t: str) -> list[tuple[int, int]]:
@@ -502,11 +608,14 @@ def _national_unquoted(text: Normalized, masked: list[tuple[int, int]], g: _Gram
     """National and provincial programs printed without quotes (依托灯塔-党建在线)."""
     t = text.text
     found = []
+    covered = None
     for name in g.national:
-        if len(name) < 4:
+        if len(name) < 4 or name not in t:
             continue
         for m in re.finditer(re.escape(name), t):
-            if not any(a <= m.start() < b for a, b in masked):
+            if covered is None:
+                covered = _covered(masked)
+            if m.start() not in covered:
                 found.append(_Found(name, m.start(), m.end(), name))
     return found
 

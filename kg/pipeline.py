@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -43,16 +45,23 @@ class ArticleFindings:
     quantities: tuple[Quantity, ...]
 
 
+_NEWLINE = re.compile("\n")
+
+
 def sentence_breaks(page: Page, article: Article, text: Normalized) -> frozenset[int]:
     """Where sentences start besides after punctuation: the body's first character, and outside
     the body (headline, kicker, dateline lines) every printed line."""
+    origin = text.origin
+    newlines = [m.start() for m in _NEWLINE.finditer(page.text, article.start, article.end)]
     breaks = set()
-    for i in range(1, len(text.text)):
-        before, at = text.origin[i - 1], text.origin[i]
+    for i in range(1, len(origin)):
+        before, at = origin[i - 1], origin[i]
         if before < article.body_start <= at or before < article.body_end <= at:
             breaks.add(i)
-        elif not article.body_start <= at < article.body_end and "\n" in page.text[before:at]:
-            breaks.add(i)
+        elif not article.body_start <= at < article.body_end:
+            k = bisect_left(newlines, before)
+            if k < len(newlines) and newlines[k] < at:  # a line break between the two characters
+                breaks.add(i)
     return frozenset(breaks)
 
 

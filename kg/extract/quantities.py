@@ -20,7 +20,7 @@ from kg.normalize import Normalized
 from kg.resources import load_table, load_words
 
 _COUNTED_WINDOW = 12  # characters looked at beside a figure for what it counts
-_BEFORE_MAX = 4  # a longer run before a figure is a clause (一线摔打历练800人次), not its noun
+_BEFORE_MAX = 5  # a longer run before a figure is a clause (一线摔打历练800人次), not its noun
 # Characters that never stand inside the phrase naming what is counted.
 _PHRASE_STOPS = frozenset("的和与及等到在为被将从向给并达每各近约余多不已均都也还又")
 

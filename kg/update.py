@@ -18,7 +18,7 @@ then rebuilds old pages by the new rules.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TextIO
 
@@ -122,7 +122,11 @@ class Prepared:
     build: object  # kg.pipeline.Build
     warnings: tuple[PageWarning, ...]
     updating: bool
-    nothing_built: bool = field(default=False)
+
+    @property
+    def nothing_built(self) -> bool:
+        """Every page given was skipped (unreadable, or failed to build): keep the previous output."""
+        return bool(self.build.skipped) and not self.build.linked.results
 
     @property
     def status(self) -> int:
@@ -175,8 +179,7 @@ def prepare_build(inputs: Sequence[Path], *, out: Path, glob: str = "*.txt", upd
     result = replace(built, skipped=skipped)
     warnings = loaded.warnings + pages.warnings + no_article_warnings(result.linked.results)
     warnings = tuple(sorted(set(warnings), key=lambda w: (w.source, w.problem)))
-    nothing = not pages.pages and bool(result.skipped)
-    return Prepared(out, pages, result, warnings, update, nothing)
+    return Prepared(out, pages, result, warnings, update)
 
 
 def prepare_from_args(args, build_fn: Callable | None = None) -> Prepared:

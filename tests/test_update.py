@@ -150,3 +150,22 @@ def test_update_output_does_not_depend_on_the_hash_seed(pages, tmp_path):
                        cwd=ROOT, env=env, check=True, capture_output=True)
         outputs.append(_outputs(out))
     assert outputs[0] == outputs[1]
+
+
+def test_update_a_build_where_every_page_fails_keeps_the_previous_output(tmp_path, monkeypatch, capsys):
+    from kg import pipeline
+    from kg.cli import main
+
+    page = tmp_path / "p.txt"
+    page.write_text("本报梁山讯（通讯员 甲乙）梁山县馆驿镇开展活动。", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(page), "-o", str(out), "--no-html", "--jobs", "1"]) == 0
+    before = (out / "graph.ttl").read_bytes()
+
+    def broken(_page):
+        raise RuntimeError("finder bug")
+
+    monkeypatch.setattr(pipeline, "build_page", broken)
+    assert main(["build", str(page), "-o", str(out), "--no-html", "--jobs", "1"]) == 1
+    assert "could not be built" in capsys.readouterr().err
+    assert (out / "graph.ttl").read_bytes() == before

@@ -56,3 +56,10 @@ def test_formats_trig_is_byte_stable_across_processes(tmp_path, tiny_result):
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1 and "graph/entities" in outputs.pop()
+
+
+def test_formats_an_earlier_builds_formats_are_removed(tmp_path, tiny_result):
+    linked = relate([tiny_result])
+    write_formats(to_graph(linked), to_dataset(linked), tmp_path, FORMATS)
+    write_formats(to_graph(linked), None, tmp_path, ("ttl", "nt"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt", "graph.ttl"]

@@ -13,6 +13,9 @@ from kg.export.files import write_text_atomic
 from kg.vocab import DJ, DJ_IRI, ID, SCHEMA
 
 FORMATS = ("ttl", "nt", "jsonld", "trig", "graphml", "csv")
+# Every file a format writes: one not written by this build is an earlier build's and is removed.
+OUTPUT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "context.jsonld", "graph.trig", "graph.graphml",
+                "entities.csv", "edges.csv")
 
 # Published with the JSON-LD so a reader sees short keys and typed values.
 JSONLD_CONTEXT = {
@@ -132,6 +135,8 @@ def write_formats(graph: Graph, dataset, out: Path, formats: tuple[str, ...]) ->
         nodes, edges = _csv_tables(graph)
         put("entities.csv", nodes)
         put("edges.csv", edges)
+    for name in sorted(set(OUTPUT_FILES) - {path.name for path in written}):
+        (out / name).unlink(missing_ok=True)  # an earlier build's format, stale now
     return written
 
 

@@ -25,7 +25,7 @@ from kg.errors import KgError
 from kg.export.files import write_atomic
 from kg.export.formats import to_networkx
 from kg.query import display_width
-from kg.resources import DATA_DIR, load_table, load_words
+from kg.resources import load_table
 from kg.vocab import CLASS_OF_TYPE, DJ, PROPERTY_OF_LINK
 
 # Entity types (local names of the classes, as `to_networkx` writes them) that are ranked.
@@ -252,13 +252,9 @@ def find_communities(views: _Views, top: int) -> dict:
 
 @lru_cache(maxsize=None)
 def program_heads() -> tuple[str, ...]:
-    """Head nouns naming a program's kind: the program finder's grammar where present, else our own list."""
-    if (DATA_DIR / "program_heads.txt").exists():
-        rows = load_table("program_heads.txt")
-        if rows and "word" in rows[0]:
-            words = [r["word"] for r in rows if r.get("role") not in NOT_NAME_ROLES]
-            return tuple(dict.fromkeys(w for w in words if w))
-    return load_words("program_kinds.txt")
+    """Head nouns naming a program's kind: the program finder's own grammar (kg/data/program_heads.txt)."""
+    words = [r["word"] for r in load_table("program_heads.txt") if r.get("role") not in NOT_NAME_ROLES]
+    return tuple(dict.fromkeys(w for w in words if w))
 
 
 def program_kind(label: str, heads: tuple[str, ...] | None = None) -> str:

@@ -2,7 +2,6 @@
 
 Each expected row was checked against the page text it comes from (quoted in the comment).
 """
-from pathlib import Path
 
 import pytest
 

@@ -1,6 +1,5 @@
 """The official-division gazetteer: loading, codes, short forms, village names, zones, the cache."""
 import marshal
-import os
 import shutil
 import zlib
 from typing import Callable, NamedTuple

@@ -44,6 +44,15 @@ class Normalized:
     def with_breaks(self, breaks) -> "Normalized":
         return replace(self, breaks=self.breaks | frozenset(breaks))
 
+    def index_from(self, offset: int) -> int:
+        """Normalised index of the first kept character at or after original `offset` (len(text) if none)."""
+        return bisect_left(self.origin, offset)
+
+    def index_of(self, offset: int) -> int | None:
+        """Normalised index of the character at original `offset`, or None where it was dropped (a space)."""
+        i = bisect_left(self.origin, offset)
+        return i if i < len(self.origin) and self.origin[i] == offset else None
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets `[start, end)` covering normalised `text[start:end]`."""
         if not 0 <= start < end <= len(self.text):

@@ -77,7 +77,7 @@ def _issuer(text: Normalized, start: int, organizations: tuple[Mention, ...], ru
     t = text.text
     best = None
     for org in organizations:
-        org_end = _norm_index(text, org.end)
+        org_end = text.index_from(org.end)
         if org_end > start:
             continue
         between = t[org_end:start]
@@ -86,17 +86,6 @@ def _issuer(text: Normalized, start: int, organizations: tuple[Mention, ...], ru
         if any(v in between for v in rules.issuing_verbs):
             best = org
     return best.name if best else None
-
-
-def _norm_index(text: Normalized, original: int) -> int:
-    lo, hi = 0, len(text.origin)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if text.origin[mid] < original:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def find_documents(article: Article, text: Normalized, locality: Locality,

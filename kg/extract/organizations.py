@@ -18,7 +18,6 @@ quoted slogans) are never listed: precision matters as much as recall.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -248,19 +247,13 @@ def _places_by_end(text: Normalized, locality: Locality, places: tuple[Mention, 
         word = longest_at[end]
         found[end] = _Place(end - len(word), end, *words[word])
     for m in places:
-        s, e = _index_of(text.origin, m.start), _index_of(text.origin, m.end - 1)
+        s, e = text.index_of(m.start), text.index_of(m.end - 1)
         if s is None or e is None or m.type not in ("province", "city", "county", "town"):
             continue
         e += 1
         if e not in found or found[e].start > s:
             found[e] = _Place(s, e, m.type, m.name, m.code)
     return found
-
-
-def _index_of(origin: tuple[int, ...], offset: int) -> int | None:
-    """The normalised index of the character at original `offset` (offsets only rise along `origin`)."""
-    i = bisect_left(origin, offset)
-    return i if i < len(origin) and origin[i] == offset else None
 
 
 # ---------------------------------------------------------------- candidates

@@ -9,7 +9,6 @@ invent one: a name-like string without such context is not listed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,12 +100,6 @@ def _title_starts(t: str, titles: tuple[str, ...]):
     return ((m.start(), m.group(1)) for m in _title_finder(titles).finditer(t))
 
 
-def _index_of(origin: tuple[int, ...], offset: int) -> int | None:
-    """The normalised index of the character at original `offset` (offsets only rise along `origin`)."""
-    i = bisect_left(origin, offset)
-    return i if i < len(origin) and origin[i] == offset else None
-
-
 def find_people(article: Article, text: Normalized, organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """Named persons in one story, each occurrence with its evidence; reporters excluded."""
     pat = _patterns()
@@ -114,7 +107,7 @@ def find_people(article: Article, text: Normalized, organizations: tuple[Mention
     credited = {c.name.replace(" ", "") for c in article.credits}
     org_spans = []
     for m in organizations:
-        s, e = _index_of(text.origin, m.start), _index_of(text.origin, m.end - 1)
+        s, e = text.index_of(m.start), text.index_of(m.end - 1)
         if s is not None and e is not None:
             org_spans.append((s, e + 1))
     found: dict[tuple[int, int], str] = {}

@@ -665,8 +665,8 @@ def _run_by(text: Normalized, f: _Found, organizations: tuple[Mention, ...], g: 
         if org.end > start_orig:
             continue
         # normalised index just after the organization's name
-        org_start, org_end = _norm_index(text, org.start), _norm_index(text, org.end)
-        if org_start is None or org_end is None or org_start < s_left:
+        org_start, org_end = text.index_from(org.start), text.index_from(org.end)
+        if org_start < s_left:
             continue  # the organization must stand in the program's own sentence
         between = t[org_end:f.start]
         if len(between) <= 1:
@@ -684,21 +684,9 @@ def _run_by(text: Normalized, f: _Found, organizations: tuple[Mention, ...], g: 
     return best.name if best else None
 
 
-def _norm_index(text: Normalized, original_end: int) -> int | None:
-    """The normalised index of the first character at or after original offset `original_end`."""
-    lo, hi = 0, len(text.origin)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if text.origin[mid] < original_end:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo if lo <= len(text.origin) else None
-
-
 def _headline_end(article: Article, text: Normalized) -> int:
     """Normalised index where the body starts: quotes before it are in the headline."""
-    return _norm_index(text, article.body_start) or 0
+    return text.index_from(article.body_start)
 
 
 def find_programs(article: Article, text: Normalized, locality: Locality,

@@ -110,7 +110,7 @@ def find_quantities(article: Article, text: Normalized, locality: Locality,
                     mentions: tuple[Mention, ...]) -> tuple[Quantity, ...]:
     pattern, units, multipliers = _rules()
     found = []
-    body_from = text.origin.index(article.body_start) if article.body_start in text.origin else 0
+    body_from = text.index_of(article.body_start) or 0
     for match in pattern.finditer(text.text, body_from):
         value = Decimal(match["number"]) * multipliers.get(match["multiplier"] or "", Decimal(1))
         unit = match["unit"]

@@ -65,11 +65,11 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     from kg.extract.quantities import find_quantities
     from kg.model import PageResult
     from kg.normalize import normalize
-    from kg.pipeline import sentence_breaks, subject_keys
+    from kg.pipeline import mention_order, sentence_breaks, subject_keys
     from kg.rdf import entity_triples, nt_line, page_triples
     from kg.read import expand_inputs, read_page
     from kg.segment import segment
-    from kg.stream import EntityTable, _AsNamed, _Entities, resolve_block, summarize
+    from kg.stream import EntityTable, _AsNamed, _Entities, read_blocks, summarize
 
     spent = dict.fromkeys(STAGES, 0.0)
     clock = time.perf_counter
@@ -112,13 +112,13 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
                 mentions.extend(found)
                 subjects.append((article.index, subject_keys(locality, places)))
             t = clock()
-            ordered = sorted(set(mentions), key=lambda m: (m.article, m.start, m.end, m.type, m.name))
+            ordered = sorted(set(mentions), key=mention_order)
             result = PageResult(page, articles, tuple(ordered), tuple(subjects), tuple(quantities))
             table.add(summarize(result))
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
             triples = list(page_triples(result, _AsNamed()))
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.writelines(sorted({nt_line(triple) for triple in triples}))
+            sink.writelines(dict.fromkeys(map(nt_line, triples)))
             sink.write("\n")
             spent["serialise"] += clock() - t
         t = clock()
@@ -130,14 +130,8 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
         sink.writelines(sorted({nt_line(triple) for triple in triples}))
         spent["serialise"] += clock() - t
     t = clock()
-    with open(nt_target, encoding="utf-8") as handle:  # the final pass of the streaming writer
-        block = []
-        for line in handle:
-            if line == "\n":
-                resolve_block(block, rewrites)
-                block = []
-            else:
-                block.append(line)
+    for block in read_blocks(nt_target):  # the final pass of the streaming writer
+        rewrites.apply(block)
     spent["relate"] += clock() - t
     return spent
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -52,16 +52,15 @@ def sentence_breaks(page: Page, article: Article, text: Normalized) -> frozenset
     """Where sentences start besides after punctuation: the body's first character, and outside
     the body (headline, kicker, dateline lines) every printed line."""
     origin = text.origin
-    newlines = [m.start() for m in _NEWLINE.finditer(page.text, article.start, article.end)]
     breaks = set()
-    for i in range(1, len(origin)):
-        before, at = origin[i - 1], origin[i]
-        if before < article.body_start <= at or before < article.body_end <= at:
+    for boundary in (article.body_start, article.body_end):
+        i = bisect_left(origin, boundary)  # the first kept character at or after the boundary
+        if 0 < i < len(origin):
             breaks.add(i)
-        elif not article.body_start <= at < article.body_end:
-            k = bisect_left(newlines, before)
-            if k < len(newlines) and newlines[k] < at:  # a line break between the two characters
-                breaks.add(i)
+    for newline in _NEWLINE.finditer(page.text, article.start, article.end):
+        i = bisect_right(origin, newline.start())  # the first kept character after the line break
+        if 0 < i < len(origin) and not article.body_start <= origin[i] < article.body_end:
+            breaks.add(i)
     return frozenset(breaks)
 
 
@@ -122,8 +121,14 @@ def build_page(page: Page) -> PageResult:
         mentions.extend(findings.mentions)
         quantities.extend(findings.quantities)
         subjects[found.article.index] = findings.subjects
-    ordered = sorted(set(mentions), key=lambda m: (m.article, m.start, m.end, m.type, m.name))
+    ordered = sorted(set(mentions), key=mention_order)
     return PageResult(page, articles, tuple(ordered), tuple(sorted(subjects.items())), tuple(quantities))
+
+
+def mention_order(m: Mention) -> tuple:
+    """A total order of a page's mentions as far as their triples differ (not `links`), so that the
+    triples come in one order whatever the hash seed (the streaming writer keeps that order)."""
+    return m.article, m.start, m.end, m.type, m.name, m.code or "", m.kind or ""
 
 
 @dataclass(frozen=True)

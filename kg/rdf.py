@@ -47,12 +47,17 @@ _ID = str(ID)
 _XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = str(XSD.integer), str(XSD.decimal), str(XSD.boolean)
 
 
+# `tuple.__new__` makes a `Lit` without the Python-level `__new__` of a NamedTuple: an archive makes
+# a few hundred thousand literals per MB.
+_new_lit = tuple.__new__
+
+
 def _zh(text: str) -> Lit:
-    return Lit(text, "zh")
+    return _new_lit(Lit, (text, "zh", None))
 
 
 def _int(value: int) -> Lit:
-    return Lit(str(value), None, _XSD_INTEGER)
+    return _new_lit(Lit, (str(value), None, _XSD_INTEGER))
 
 
 def _bool(value: bool) -> Lit:
@@ -171,21 +176,26 @@ def _nt_quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
 
 
+def _nt_literal(value: Lit) -> str:
+    if value.lang:
+        return f'"{_nt_quote(value.lexical)}"@{value.lang}'
+    if value.datatype:
+        return f'"{_nt_quote(value.lexical)}"^^<{value.datatype}>'
+    return f'"{_nt_quote(value.lexical)}"'
+
+
 def nt_term(value: str | Lit) -> str:
     """An IRI or literal as N-Triples writes it (rdflib's `_nt_row`/`_quoteLiteral`)."""
-    if isinstance(value, Lit):
-        if value.lang:
-            return f'"{_nt_quote(value.lexical)}"@{value.lang}'
-        if value.datatype:
-            return f'"{_nt_quote(value.lexical)}"^^<{value.datatype}>'
-        return f'"{_nt_quote(value.lexical)}"'
-    return f"<{value}>"
+    return f"<{value}>" if value.__class__ is str else _nt_literal(value)
 
 
 def nt_line(triple: Triple) -> str:
     """The N-Triples line of one triple, byte for byte as rdflib's N-Triples serializer writes it."""
     s, p, o = triple
-    return f"<{s}> <{p}> {nt_term(o)} .\n"
+    # An archive writes hundreds of thousands of lines per MB: IRIs (plain `str`) take the short way.
+    if o.__class__ is str:
+        return f"<{s}> <{p}> <{o}> .\n"
+    return f"<{s}> <{p}> {_nt_literal(o)} .\n"
 
 
 # ---------------------------------------------------------------- the triples
@@ -262,12 +272,11 @@ def _mention_triples(mention: Mention, key: EntityKey) -> Iterator[Triple]:
     yield from _evidence_triples(node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
 
 
-def _evidence_triples(node, entity, article, start, end, text, sentence) -> Iterator[Triple]:
-    yield node, _TYPE, _DJ.Mention
-    yield node, _DJ.mentionOf, entity
-    yield node, _DJ.inArticle, article
-    yield node, _DJ.startOffset, _int(start)
-    yield node, _DJ.endOffset, _int(end)
-    yield node, _DJ.text, _zh(text)
-    if sentence:
-        yield node, _DJ.sentence, _zh(sentence)
+def _evidence_triples(node, entity, article, start, end, text, sentence) -> tuple[Triple, ...]:
+    triples = ((node, _TYPE, _DJ.Mention),
+               (node, _DJ.mentionOf, entity),
+               (node, _DJ.inArticle, article),
+               (node, _DJ.startOffset, _int(start)),
+               (node, _DJ.endOffset, _int(end)),
+               (node, _DJ.text, _zh(text)))
+    return triples + ((node, _DJ.sentence, _zh(sentence)),) if sentence else triples

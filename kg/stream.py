@@ -18,6 +18,7 @@ differs (page by page). No rdflib term is built: the strings go straight to the 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class PageSummary:
 
 @dataclass(frozen=True)
 class PageOutput:
-    """One built page: its sorted page-level N-Triples lines (entities unresolved) and its summary."""
+    """One built page: its page-level N-Triples lines (entities unresolved, no repeats) and its summary."""
 
     source: str
     articles: int
@@ -97,8 +98,9 @@ class _AsNamed:
 def page_output(result: PageResult) -> PageOutput:
     from kg.rdf import nt_line, page_triples
 
-    lines = {nt_line(triple) for triple in page_triples(result, _AsNamed())}
-    return PageOutput(result.page.source, len(result.articles), tuple(sorted(lines)), summarize(result))
+    # In the order the triples come (deterministic), without repeats: sorting would cost as much again.
+    lines = tuple(dict.fromkeys(map(nt_line, page_triples(result, _AsNamed()))))
+    return PageOutput(result.page.source, len(result.articles), lines, summarize(result))
 
 
 def build_page_output(page: Page | PageError) -> PageOutput | PageError:
@@ -172,15 +174,15 @@ class EntityTable:
         relations = {Relation(self.resolve(s), p, self.resolve(o)) for s, p, o in self.links}
         return tuple(sorted(relations, key=lambda r: (sort_key(r.subject), r.predicate, sort_key(r.object))))
 
-    def rewrites(self) -> dict[str, str]:
+    def rewrites(self) -> "PlaceRewrites":
         """N-Triples term of each code-less name that resolved to a coded place -> the place's term."""
         from kg.rdf import entity_ref, nt_term
 
-        out = {}
+        terms = {}
         for (type_, name), keys in self.coded.items():
             if len(keys) == 1:
-                out[nt_term(entity_ref(EntityKey(type_, name)))] = nt_term(entity_ref(EntityKey(*next(iter(keys)))))
-        return out
+                terms[nt_term(entity_ref(EntityKey(type_, name)))] = nt_term(entity_ref(EntityKey(*next(iter(keys)))))
+        return PlaceRewrites(terms)
 
     def entity_lines(self) -> list[str]:
         from kg.rdf import entity_triples, nt_line
@@ -195,20 +197,32 @@ class _Entities:
     relations: tuple[Relation, ...]
 
 
-def resolve_block(lines: Iterable[str], rewrites: dict[str, str]) -> list[str]:
-    """A page's lines with code-less place names replaced by the coded place they resolved to.
+class PlaceRewrites:
+    """Rewrites the code-less place terms of page lines into the coded places they resolved to.
 
-    Entities stand only as objects in page-level triples (`<s> <p> <o> .`)."""
-    out, changed = [], False
-    for line in lines:
-        if rewrites and line.endswith("> .\n"):
-            at = line.rfind(" <", 0, len(line) - 4)
-            term = line[at + 1:-3]
-            if term in rewrites:
-                line = line[:at + 1] + rewrites[term] + " .\n"
-                changed = True
-        out.append(line)
-    return sorted(set(out)) if changed else out
+    Entities stand only as objects in page-level triples (`<s> <p> <o> .`), so one regular
+    expression over a whole page block finds them; most blocks have none and are left as they are."""
+
+    def __init__(self, terms: dict[str, str]):
+        self.terms = terms
+        alternation = "|".join(map(re.escape, sorted(terms, key=lambda t: (-len(t), t))))
+        self._object = re.compile(f" ({alternation}) \\.\n") if terms else None
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def _replace(self, match: re.Match) -> str:
+        return f" {self.terms[match.group(1)]} .\n"
+
+    def apply(self, lines: list[str]) -> list[str]:
+        """A page's lines with its code-less place terms rewritten (a line that becomes a repeat is dropped)."""
+        if self._object is None:
+            return lines
+        text = "".join(lines)
+        rewritten = self._object.sub(self._replace, text)
+        if rewritten == text:
+            return lines
+        return list(dict.fromkeys(rewritten.splitlines(keepends=True)))
 
 
 # ---------------------------------------------------------------- spill files
@@ -220,12 +234,18 @@ def write_block(handle: IO[str], output: PageOutput) -> None:
 def read_blocks(path: Path) -> Iterator[list[str]]:
     block: list[str] = []
     with open(path, encoding="utf-8", newline="\n") as handle:
-        for line in handle:
-            if line == _BLOCK_END:
+        # Lines are read a megabyte at a time and blocks found by `list.index`: no Python step per line.
+        while lines := handle.readlines(1 << 20):
+            start = 0
+            while True:
+                try:
+                    end = lines.index(_BLOCK_END, start)
+                except ValueError:
+                    break
+                block.extend(lines[start:end])
                 yield block
-                block = []
-            else:
-                block.append(line)
+                block, start = [], end + 1
+            block.extend(lines[start:])
     if block:
         yield block
 
@@ -252,7 +272,7 @@ def merge_spills(spills: Iterable[Path], table: EntityTable, target: Path, stats
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for spill in spills:
                 for block in read_blocks(spill):
-                    block = resolve_block(block, rewrites)
+                    block = rewrites.apply(block)
                     handle.writelines(block)
                     stats.triples += len(block)
             entity_lines = table.entity_lines()

@@ -13,7 +13,7 @@ from kg.parallel import Progress, build, ordered_map, partitions
 from kg.rdf import to_graph
 from kg.read import read_page
 from kg.relate import relate
-from kg.stream import EntityTable, page_output, resolve_block
+from kg.stream import EntityTable, page_output
 
 SEEDS = ROOT / "seeds"
 # Two whole seed pages are enough to cross pages (shared entities, resolution) and stay fast.
@@ -84,7 +84,7 @@ def _streamed(results):
         table.add(output.summary)
         lines.extend(output.lines)
     rewrites = table.rewrites()
-    return sorted(resolve_block(lines, rewrites) + table.entity_lines())
+    return sorted(rewrites.apply(lines) + table.entity_lines())
 
 
 def test_stream_resolves_a_code_less_name_by_a_code_on_another_page(tiny_result):
@@ -120,6 +120,23 @@ def test_stream_cli_writes_the_graph_of_the_ordinary_build(reference_nt, tmp_pat
     assert status == 0
     assert "".join(_ntriples_lines(tmp_path / "graph.nt")) == reference_nt
     assert not (tmp_path / "graph.ttl").exists()
+
+
+def test_stream_cli_writes_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    # The streaming writer keeps the lines in the order the triples come, unsorted: that order
+    # must not depend on how strings hash (set and dict iteration).
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-m", "kg", "build", *map(str, TWO_PAGES), "-o", str(out), "--format", "nt",
+                        "--stream", "--jobs", "1", "--no-progress"], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, cwd=ROOT)
+        outputs.add((out / "graph.nt").read_bytes())
+    assert len(outputs) == 1
 
 
 def test_stream_cli_refuses_formats_it_cannot_stream(tmp_path, capsys):

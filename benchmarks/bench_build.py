@@ -118,7 +118,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
             triples = list(page_triples(result, _AsNamed()))
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.writelines(dict.fromkeys(map(nt_line, triples)))
+            sink.write("".join(dict.fromkeys(map(nt_line, triples))))
             sink.write("\n")
             spent["serialise"] += clock() - t
         t = clock()
@@ -128,6 +128,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
         triples = list(entity_triples(entities))
         t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
         sink.writelines(sorted({nt_line(triple) for triple in triples}))
+        sink.write("\n")  # (a block of its own, as the final pass reads blocks)
         spent["serialise"] += clock() - t
     t = clock()
     for block in read_blocks(nt_target):  # the final pass of the streaming writer

@@ -3,6 +3,8 @@ import io
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from kg.cli import main
@@ -13,7 +15,7 @@ from kg.parallel import Progress, build, ordered_map, partitions
 from kg.rdf import to_graph
 from kg.read import read_page
 from kg.relate import relate
-from kg.stream import EntityTable, page_output
+from kg.stream import EntityTable, PageOutput, page_output, read_blocks, write_block
 
 SEEDS = ROOT / "seeds"
 # Two whole seed pages are enough to cross pages (shared entities, resolution) and stay fast.
@@ -78,13 +80,27 @@ def _other_page(tiny_result, source, town_code):
 
 def _streamed(results):
     table = EntityTable()
-    lines = []
+    outputs = []
     for result in results:
-        output = page_output(result)
-        table.add(output.summary)
-        lines.extend(output.lines)
+        outputs.append(page_output(result))
+        table.add(outputs[-1].summary)
     rewrites = table.rewrites()
-    return sorted(rewrites.apply(lines) + table.entity_lines())
+    lines = "".join(rewrites.apply(output.block) for output in outputs).splitlines(keepends=True)
+    return sorted(lines + table.entity_lines())
+
+
+_LINE = st.builds("<{}> <p> {} .\n".format, st.integers(0, 50), st.text("ab\\\" 中", max_size=8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(blocks=st.lists(st.lists(_LINE, min_size=1, max_size=5).map("".join), max_size=6),
+       chunk_size=st.integers(1, 64))
+def test_stream_spill_blocks_read_back_whatever_the_chunk_size(tmp_path_factory, blocks, chunk_size):
+    spill = tmp_path_factory.mktemp("spill") / "pages"
+    with open(spill, "w", encoding="utf-8", newline="\n") as handle:
+        for block in blocks + [""]:  # a page without lines writes no block
+            write_block(handle, PageOutput("p.txt", 1, block, None))
+    assert list(read_blocks(spill, chunk_size)) == blocks
 
 
 def test_stream_resolves_a_code_less_name_by_a_code_on_another_page(tiny_result):

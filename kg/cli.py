@@ -22,9 +22,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     streamed = run_build(args)  # --stream / --engine dask: N-Triples page by page
     if streamed is not None:
         return streamed
-    from kg.export.formats import FORMATS, write_formats
+    from kg.export.formats import FORMATS, Export, write_formats
     from kg.parallel import build
-    from kg.rdf import to_dataset, to_graph
     from kg.update import prepare_from_args
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
@@ -36,18 +35,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not prepared.report(strict=args.strict):
         return 1
     result, out = prepared.build, prepared.out
-    graph = to_graph(result.linked)
-    dataset = to_dataset(result.linked) if "trig" in formats else None
-    write_formats(graph, dataset, out, formats)
+    export = Export(result.linked)
+    write_formats(export, out, formats)
     if not args.no_html:
         from kg.export.html import write_html
         from kg.export.views import write_county_views
 
         title = "党建知识图谱：" + "、".join(r.page.source for r in result.linked.results)
-        write_html(graph, out / "graph.html", title=title)
-        write_county_views(graph, out / "views", title)
+        write_html(export.graph, out / "graph.html", title=title)
+        write_county_views(export.graph, out / "views", title)
     prepared.keep()  # the pages, kept under out/.pages for a later --update
-    _print_summary(result, len(graph), out)
+    _print_summary(result, len(export), out)
     return 1 if result.skipped else 0
 
 

@@ -4,7 +4,7 @@ import io
 import networkx as nx
 from rdflib import Dataset, Graph
 
-from kg.export.formats import FORMATS, write_formats
+from kg.export.formats import FORMATS, Export, sorted_ntriples, write_formats
 from kg.rdf import to_dataset, to_graph
 from kg.relate import relate
 
@@ -12,7 +12,7 @@ from kg.relate import relate
 def test_formats_each_round_trips_through_its_reader(tmp_path, tiny_result):
     linked = relate([tiny_result])
     graph = to_graph(linked)
-    write_formats(graph, to_dataset(linked), tmp_path, FORMATS)
+    write_formats(Export(linked), tmp_path, FORMATS)
     triples = len(graph)
     assert len(Graph().parse(tmp_path / "graph.ttl", format="turtle")) == triples
     assert len(Graph().parse(tmp_path / "graph.nt", format="nt")) == triples
@@ -32,7 +32,7 @@ def test_formats_each_round_trips_through_its_reader(tmp_path, tiny_result):
 def test_formats_are_deterministic(tmp_path, tiny_result):
     for name in ("a", "b"):
         linked = relate([tiny_result])
-        write_formats(to_graph(linked), to_dataset(linked), tmp_path / name, FORMATS)
+        write_formats(Export(linked), tmp_path / name, FORMATS)
     for path in sorted((tmp_path / "a").iterdir()):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
@@ -60,6 +60,15 @@ def test_formats_trig_is_byte_stable_across_processes(tmp_path, tiny_result):
 
 def test_formats_an_earlier_builds_formats_are_removed(tmp_path, tiny_result):
     linked = relate([tiny_result])
-    write_formats(to_graph(linked), to_dataset(linked), tmp_path, FORMATS)
-    write_formats(to_graph(linked), None, tmp_path, ("ttl", "nt"))
+    write_formats(Export(linked), tmp_path, FORMATS)
+    write_formats(Export(linked), tmp_path, ("ttl", "nt"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt", "graph.ttl"]
+
+
+def test_formats_ntriples_and_triple_count_come_from_the_triples_as_from_rdflib(tiny_result):
+    linked = relate([tiny_result])
+    export = Export(linked)
+    graph = to_graph(linked)
+    assert export.ntriples == sorted_ntriples(graph)
+    assert len(export) == len(graph)
+    assert "graph" not in vars(export)  # the rdflib graph was never made

@@ -142,7 +142,7 @@ def test_hostile_interrupted_write_leaves_the_previous_output_intact(tmp_path, m
     def interrupted(*_, **__):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Graph, "serialize", interrupted)
+    monkeypatch.setattr("kg.export.turtle.turtle_text", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _run(["build", str(other), "-o", str(out), "--no-html", "--format", "ttl,nt"])
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

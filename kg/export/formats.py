@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -113,7 +114,53 @@ def _jsonld(graph: Graph) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_formats(graph: Graph, dataset, out: Path, formats: tuple[str, ...]) -> list[Path]:
+class Export:
+    """One build's graph in each form a writer needs, each made on first use.
+
+    Turtle and N-Triples are written from the plain triples of `kg.rdf`; the rdflib graph (slow
+    to build, and not needed by them) is made only for the formats and views that read it."""
+
+    def __init__(self, linked):
+        self.linked = linked
+
+    @cached_property
+    def triples(self) -> tuple:
+        from kg.rdf import entity_triples, page_triples
+
+        linked = self.linked
+        return (*entity_triples(linked), *(t for r in linked.results for t in page_triples(r, linked)))
+
+    @cached_property
+    def ntriples(self) -> str:
+        """As `sorted_ntriples(self.graph)`, from the triples' lines."""
+        from kg.rdf import nt_line
+
+        return "".join(sorted(set(map(nt_line, self.triples))))
+
+    @cached_property
+    def turtle(self) -> str:
+        from kg.export.turtle import turtle_text
+
+        return turtle_text(self.triples)
+
+    @cached_property
+    def graph(self) -> Graph:
+        from kg.rdf import to_graph
+
+        return to_graph(self.linked)
+
+    @cached_property
+    def dataset(self):
+        from kg.rdf import to_dataset
+
+        return to_dataset(self.linked)
+
+    def __len__(self) -> int:
+        """The number of distinct triples."""
+        return self.ntriples.count("\n")
+
+
+def write_formats(export: Export, out: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write each requested format into `out`; Turtle is always written. Returns the files written."""
     written = []
 
@@ -121,18 +168,18 @@ def write_formats(graph: Graph, dataset, out: Path, formats: tuple[str, ...]) ->
         write_text_atomic(out / name, text)
         written.append(out / name)
 
-    put("graph.ttl", graph.serialize(format="turtle"))
+    put("graph.ttl", export.turtle)
     if "nt" in formats:
-        put("graph.nt", sorted_ntriples(graph))
+        put("graph.nt", export.ntriples)
     if "jsonld" in formats:
-        put("graph.jsonld", _jsonld(graph))
+        put("graph.jsonld", _jsonld(export.graph))
         put("context.jsonld", json.dumps({"@context": JSONLD_CONTEXT}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     if "trig" in formats:
-        put("graph.trig", sorted_trig(dataset))
+        put("graph.trig", sorted_trig(export.dataset))
     if "graphml" in formats:
-        put("graph.graphml", _graphml(graph))
+        put("graph.graphml", _graphml(export.graph))
     if "csv" in formats:
-        nodes, edges = _csv_tables(graph)
+        nodes, edges = _csv_tables(export.graph)
         put("entities.csv", nodes)
         put("edges.csv", edges)
     for name in sorted(set(OUTPUT_FILES) - {path.name for path in written}):
@@ -140,4 +187,4 @@ def write_formats(graph: Graph, dataset, out: Path, formats: tuple[str, ...]) ->
     return written
 
 
-__all__ = ["FORMATS", "JSONLD_CONTEXT", "sorted_ntriples", "to_networkx", "write_formats"]
+__all__ = ["FORMATS", "JSONLD_CONTEXT", "Export", "sorted_ntriples", "to_networkx", "write_formats"]

@@ -24,25 +24,34 @@ import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add, sub
 
 from kg.errors import ResourceError
 from kg.gazetteer import division_rows
 from kg.model import Article, Credit, Page
-from kg.normalize import SENTENCE_ENDS, compact, normalize
+from kg.normalize import SENTENCE_ENDS, compact, fold_char, normalize
 from kg.resources import load_table, load_words
 
 # ---------------------------------------------------------------- rules
 
 
 @lru_cache(maxsize=None)
-def _furniture_patterns() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(row["pattern"]) for row in load_table("segment_furniture.tsv"))
+def _furniture_pattern() -> re.Pattern:
+    """The furniture patterns as one alternation: one search of a line instead of one per pattern."""
+    return re.compile("|".join(f"(?:{row['pattern']})" for row in load_table("segment_furniture.tsv")))
 
 
 @lru_cache(maxsize=None)
 def _role_words() -> tuple[str, ...]:
     words = [row["word"] for row in load_table("segment_credit_roles.tsv")]
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _role_or_paper() -> re.Pattern:
+    """Any role word or 本报 anywhere in a string."""
+    return re.compile("|".join(map(re.escape, ("本报", *_role_words()))))
 
 
 @lru_cache(maxsize=None)
@@ -102,11 +111,46 @@ _DATELINE = re.compile(
 
 @lru_cache(maxsize=None)
 def _photo_credit() -> re.Pattern:
+    """A photo credit from its role word on ("通讯员 A B 摄"); _photo_credits adds what stands before.
+
+    Starting with the role words lets the regex engine jump to their first characters instead of
+    trying the whole pattern at every position of the page.
+    """
     roles = "|".join(map(re.escape, _role_words()))
     return re.compile(
-        f"(?P<mark>[{_MARKERS}])?[ \\t\u3000]*(?P<role>{roles})[ \\t\u3000:：]*"
+        f"(?:{roles})[ \\t\u3000:：]*"
         f"(?P<names>[{_CJK}·][{_CJK}·\\s\u3000、，,]{{0,30}}?)[ \\t\u3000]*摄(?:影)?(?=[\\s\ufffd）)]|$)"
     )
+
+
+_CREDIT_LEAD_SPACE = " \t\u3000"
+
+
+def _photo_credits(text: str):
+    """(start, match) of each photo credit in the page: "■ 通讯员 A B 摄".
+
+    The credit starts at its marker and the spaces before the role word (one marker at most), as
+    a pattern "marker? spaces* role…" would match them; never before the end of the credit before it.
+    """
+    floor = 0
+    for m in _photo_credit().finditer(text):
+        start = m.start()
+        while start > floor and text[start - 1] in _CREDIT_LEAD_SPACE:
+            start -= 1
+        if start > floor and text[start - 1] in _MARKERS:
+            start -= 1
+        floor = m.end()
+        yield start, m
+
+
+@lru_cache(maxsize=None)
+def _byline_openers() -> frozenset[str]:
+    """Characters a byline line can start with (a marker, 本报 or a role word): a cheap test first."""
+    return frozenset(_MARKERS + _CREDIT_LEAD_SPACE + "本" + "".join(word[0] for word in _role_words()))
+
+
+_BYLINE_GAP = re.compile("[\\s\u3000:：、，,]+")
+_BYLINE_NAME = re.compile(f"[{_CJK}·]{{1,4}}")
 
 
 def _is_byline(raw: str) -> bool:
@@ -117,7 +161,7 @@ def _is_byline(raw: str) -> bool:
     roles = _role_words()
     if not text.startswith(roles):
         return False
-    pieces = [p for p in re.split("[\\s\u3000:：、，,]+", text) if p]
+    pieces = [p for p in _BYLINE_GAP.split(text) if p]
     names = 0
     for piece in pieces:
         for role in roles:
@@ -126,7 +170,7 @@ def _is_byline(raw: str) -> bool:
                 break
         if not piece:
             continue
-        if not re.fullmatch(f"[{_CJK}·]{{1,4}}", piece):
+        if not _BYLINE_NAME.fullmatch(piece):
             return False
         names += 1
     return names > 0
@@ -135,9 +179,10 @@ def _is_byline(raw: str) -> bool:
 # ---------------------------------------------------------------- lines
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Line:
-    index: int
+    """One non-blank line of a page (made on demand by _Lines)."""
+
     start: int  # original offset of the first non-space character
     end: int  # original offset after the last non-space character
     raw: str  # the line without its surrounding whitespace
@@ -146,25 +191,105 @@ class _Line:
     heading: bool  # a markdown heading ("# …")
 
 
-def _split_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    pos = 0
-    blanks = 0
-    for piece in text.splitlines(keepends=True):
-        body = piece.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
-        stripped = body.strip(" \t\u3000\ufffd\u00a0\u200b\ufeff")
-        comp = compact(stripped) if stripped else ""
-        if not comp:
-            blanks += 1
-        else:
-            lead = len(body) - len(body.lstrip(" \t\u3000\ufffd\u00a0\u200b\ufeff"))
-            start = pos + lead
-            raw = stripped
-            heading = raw.startswith("#")
-            lines.append(_Line(len(lines), start, start + len(stripped), raw, comp, blanks, heading))
-            blanks = 0
-        pos += len(piece)
-    return lines
+class _Lines:
+    """The non-blank lines of a page in page order, read like a list of _Line.
+
+    Passes over the whole page need only the lines' offsets, text and lengths, kept here in plain
+    lists; the _Line of a line is made the first time it is asked for (of a page's hundreds of lines
+    a few dozen are ever looked at one by one).
+    """
+
+    def __init__(self, starts: list[int], ends: list[int], raws: list[str], squeezed: list[str],
+                 blanks: list[int]):
+        self.starts = starts  # _Line.start of each line
+        self.ends = ends  # _Line.end
+        self.raws = raws  # _Line.raw
+        self.squeezed = squeezed  # _Line.compact before width folding (so of the same length)
+        self.blanks = blanks  # _Line.blanks_before
+        self._made: dict[int, _Line] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.starts)))]
+        if index < 0:
+            index += len(self.starts)
+        line = self._made.get(index)
+        if line is None:
+            if not 0 <= index < len(self.starts):
+                raise IndexError("line index out of range")
+            raw = self.raws[index]
+            line = _Line(self.starts[index], self.ends[index], raw, _fold_width(self.squeezed[index]),
+                         self.blanks[index], raw[0] == "#")
+            self._made[index] = line
+        return line
+
+    def __iter__(self):
+        return map(self.__getitem__, range(len(self.starts)))
+
+
+_EDGE_SPACE = " \t\u3000\ufffd\u00a0\u200b\ufeff"  # stripped off a line's ends for its raw text
+_FULL_WIDTH_FORM = re.compile("[\uff00-\uffef]")  # the block where fold_char folds
+
+
+@lru_cache(maxsize=None)
+def _width_folding() -> dict[int, str]:
+    """fold_char as a str.translate table."""
+    table = {code: fold_char(chr(code)) for code in range(0xFF00, 0xFFF0)}
+    return {code: ch for code, ch in table.items() if ch != chr(code)}
+
+
+def _fold_width(text: str) -> str:
+    """`text` with fold_char applied to every character (a search first: most lines need nothing)."""
+    return text.translate(_width_folding()) if _FULL_WIDTH_FORM.search(text) else text
+
+
+@lru_cache(maxsize=None)
+def _line_squeezing() -> tuple[re.Pattern, re.Pattern]:
+    """(word gap, dropped run): compact() of a whole page's lines at once, in C (see _squeeze_lines).
+
+    compact() drops whitespace (exactly str.isspace), the control characters U+0000-U+001F and
+    U+007F-U+009F and the fillers U+200B, U+FEFF, U+FFFD, and keeps one space between two ASCII
+    words (full-width ones count, as they fold to ASCII). "\\n" stands for every line break here,
+    so it is left out. tests/test_segment.py checks the result against compact() line by line.
+    """
+    spaces = (ch for ch in map(chr, range(0x10000)) if ch.isspace())  # none lies outside the BMP
+    controls = map(chr, [*range(0x20), *range(0x7F, 0xA0)])
+    dropped = "".join(sorted(set(spaces).union(controls, "\u200b\ufeff\ufffd") - {"\n"}))
+    run = f"[{re.escape(dropped)}]+"
+    wide = "".join(ch for ch in map(chr, range(0xFF00, 0xFFF0))
+                   if fold_char(ch) != ch and fold_char(ch).isascii() and fold_char(ch).isalnum())
+    word = f"[0-9A-Za-z{re.escape(wide)}]"
+    return re.compile(f"({word}){run}(?={word})"), re.compile(run)
+
+
+def _squeeze_lines(lines: list[str]) -> list[str]:
+    """compact() of each line (kg.normalize.compact) but for the width folding (_fold_width does it),
+    computed over the joined page: one regex pass each instead of several calls per line."""
+    text = "\n".join(lines)
+    gap_mark = next((ch for ch in map(chr, range(0xE000, 0xF900)) if ch not in text), None)
+    if gap_mark is None:  # a page holding every private-use character: no free mark for word gaps
+        return [compact(line) for line in lines]
+    word_gap, dropped_run = _line_squeezing()
+    text = word_gap.sub("\\1" + gap_mark, text)  # a private-use mark: dropped_run leaves it alone
+    text = dropped_run.sub("", text).replace(gap_mark, " ")
+    return text.split("\n")
+
+
+def _split_lines(text: str) -> _Lines:
+    bodies = text.splitlines()  # without their line breaks
+    squeezed = _squeeze_lines(bodies)
+    kept = [i for i, line in enumerate(squeezed) if line]  # the non-blank lines
+    offsets = list(accumulate(map(len, text.splitlines(keepends=True)), initial=0))
+    bodies = [bodies[i] for i in kept]
+    raws = list(map(str.strip, bodies, repeat(_EDGE_SPACE)))
+    leads = map(sub, map(len, bodies), map(len, map(str.lstrip, bodies, repeat(_EDGE_SPACE))))
+    starts = list(map(add, (offsets[i] for i in kept), leads))
+    ends = list(map(add, starts, map(len, raws)))
+    blanks = [i - before - 1 for i, before in zip(kept, [-1, *kept])]
+    return _Lines(starts, ends, raws, [squeezed[i] for i in kept], blanks)
 
 
 def _content(line: _Line) -> str:
@@ -191,7 +316,9 @@ def _name_tokens(text: str, base: int) -> list[_Token]:
     for m in _NAME_CHARS.finditer(text):
         s, word = m.start(), m.group()
         # role words glued to names ("通讯员陈丛琪") are cut off the token
-        changed = True
+        if word in roles:  # a bare role word: the loop below would cut it whole
+            s, word = s + len(word), ""
+        changed = bool(word) and _role_or_paper().search(word) is not None  # most tokens are bare names
         while changed:
             changed = False
             for role in roles:
@@ -251,6 +378,11 @@ class _Anchor:
     body_end: int = -1  # photo: end of the caption text
 
 
+_NOT_CJK = re.compile(f"[^{_CJK}]")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CREDIT_OPEN = re.compile(f"{_WS}[（(【\\[]")
+_CREDIT_CLOSE = re.compile("[）)】\\]]")
+_BLANK_LINE_INSIDE = re.compile("\\n[ \\t\u3000]*\\n")
 _CREDIT_STOP = re.compile("[。！？；（(【\\[“\"]")  # never inside a closed credit
 _UNCLOSED_STOP = re.compile("[。！？；，,（(【\\[“\"]")  # where an unclosed credit surely ends
 
@@ -264,17 +396,19 @@ def _glued_name_length(run: str) -> int:
 
 
 def _dateline_at(text: str, m: re.Match) -> _Anchor:
-    place = re.sub(f"[^{_CJK}]", "", m.group("place")) or None
+    place = _NOT_CJK.sub("", m.group("place")) or None
     pos = m.end()
     rest = text[pos: pos + 120]
-    opened = re.match(f"{_WS}[（(【\\[]", rest)
+    opened = _CREDIT_OPEN.match(rest)
     if not opened:
         body = pos + len(rest) - len(rest.lstrip())
         return _Anchor("news", m.start(), pos, body, place, ())
     inner_start = pos + opened.end()
     inner = text[inner_start: inner_start + 80]
-    close = re.search("[）)】\\]]", inner)
-    if close and not _CREDIT_STOP.search(inner[: close.start()]) and len(compact(inner[: close.start()])) <= 40:
+    close = _CREDIT_CLOSE.search(inner)
+    credit = inner[: close.start()] if close else ""
+    # compact() never lengthens a string: the short credit needs no compacting to pass the test
+    if close and not _CREDIT_STOP.search(credit) and (len(credit) <= 40 or len(compact(credit)) <= 40):
         credits = _credits(inner[: close.start()], inner_start, "reporter")
         end = inner_start + close.end()
         tail = text[end: end + 4]
@@ -299,18 +433,22 @@ def _dateline_at(text: str, m: re.Match) -> _Anchor:
     return _Anchor("news", m.start(), body, body, place, tuple(credits))
 
 
-def _find_anchors(text: str, lines: list[_Line]) -> list[_Anchor]:
+def _find_anchors(text: str, lines: _Lines) -> list[_Anchor]:
     anchors = [_dateline_at(text, m) for m in _DATELINE.finditer(text)]
-    for m in _photo_credit().finditer(text):
-        if re.search("\\n[ \\t\u3000]*\\n", m.group("names")):
+    for start, m in _photo_credits(text):
+        if _BLANK_LINE_INSIDE.search(m.group("names")):
             continue  # a credit never runs over a blank line
         tokens = _merge_tokens(_name_tokens(m.group("names"), m.start("names")))
         if tokens and len(tokens) <= 6 and all(len(t.text) <= 4 for t in tokens):
             credits = tuple(Credit(t.text, "photographer", t.start, t.end) for t in tokens)
-            anchors.append(_Anchor("photo", m.start(), m.end(), m.start(), None, credits))
+            anchors.append(_Anchor("photo", start, m.end(), start, None, credits))
     taken = sorted((a.start, a.core_end) for a in anchors)
     taken_starts = [t[0] for t in taken]
-    for line in lines:
+    openers = _byline_openers()
+    for i, raw in enumerate(lines.raws):
+        if raw[0] not in openers:  # cheap test first: no byline can start so
+            continue
+        line = lines[i]
         if len(line.compact) > 40 or line.compact.endswith("摄") or not _is_byline(line.raw):
             continue
         k = bisect.bisect_left(taken_starts, line.end)
@@ -342,22 +480,27 @@ def _is_furniture(line: _Line) -> bool:
     c = _content(line)
     if len(c) > FURNITURE_MAX_CHARS:
         return False
-    return any(p.search(c) for p in _furniture_patterns())
+    return _furniture_pattern().search(c) is not None
+
+
+_PHRASE_GAP = re.compile("[\\s\u3000\ufffd]+")
+_KICKER_PHRASE = re.compile(f"[{_CJK}]{{2,6}}")
+_LABEL_CHARS = re.compile(f"[{_CJK}]{{2,12}}")
 
 
 def _phrases(line: _Line) -> list[str]:
     raw = line.raw.lstrip("#").strip()
-    return [p for p in re.split("[\\s\u3000\ufffd]+", raw) if p]
+    return [p for p in _PHRASE_GAP.split(raw) if p]
 
 
 def _is_kicker(line: _Line, min_phrases: int) -> bool:
     parts = _phrases(line)
-    return len(parts) >= min_phrases and all(re.fullmatch(f"[{_CJK}]{{2,6}}", p) for p in parts)
+    return len(parts) >= min_phrases and all(_KICKER_PHRASE.fullmatch(p) for p in parts)
 
 
 def _is_label(line: _Line, datelines: frozenset[str]) -> bool:
     c = _content(line)
-    if not re.fullmatch(f"[{_CJK}]{{2,12}}", c):
+    if not _LABEL_CHARS.fullmatch(c):
         return False
     if c in datelines:
         return True
@@ -376,7 +519,7 @@ def _title_like(line: _Line) -> bool:
     c = _content(line)
     if not 2 <= len(c) <= TITLE_MAX_CHARS:
         return False
-    if any(ch in _SENTENCE_FINAL for ch in c):
+    if not _SENTENCE_FINAL.isdisjoint(c):
         return False
     if c[-1] in "，,、：:":
         return False
@@ -457,7 +600,7 @@ class _Item:
     kind: str
 
 
-def _trailing_block(lines: list[_Line], lo: int, hi: int, datelines: frozenset[str]) -> tuple[list[_Item], int]:
+def _trailing_block(lines: _Lines, lo: int, hi: int, datelines: frozenset[str]) -> tuple[list[_Item], int]:
     """Headline-like lines at the end of lines[lo:hi], top to bottom, and the index where they start."""
     items: list[_Item] = []
     titles = 0
@@ -570,9 +713,9 @@ def _group_after(items: list[_Item], markdown: bool) -> _Group:
 # ---------------------------------------------------------------- photos
 
 
-def _caption_start(lines: list[_Line], anchor: _Anchor, floor: int, wrapped: bool, datelines: frozenset[str]) -> int:
-    """Where the caption of a photo credit begins (the paragraph before the credit)."""
-    starts = [ln.start for ln in lines]
+def _caption_start(lines: _Lines, starts: list[int], anchor: _Anchor, floor: int, wrapped: bool,
+                   datelines: frozenset[str]) -> int:
+    """Where the caption of a photo credit begins (the paragraph before the credit); starts: the lines' starts."""
     k = bisect.bisect_right(starts, anchor.start) - 1
     if k < 0:
         return anchor.start
@@ -666,7 +809,7 @@ def _fallback(text: str, lines: list[_Line], datelines: frozenset[str]) -> list[
         i -= 1
     body_lines = [lines[i] for i in body_idx]
     body_text = compact(text[body_lines[0].start: body_lines[-1].end])
-    if len(re.findall(f"[{_CJK}]", body_text)) < 20:
+    if len(_CJK_CHAR.findall(body_text)) < 20:
         return []
     anchor = _Anchor("news", body_lines[0].start, body_lines[0].start, body_lines[0].start, None, ())
     start = head_lines[0].start if head_lines else body_lines[0].start
@@ -682,8 +825,9 @@ def segment(page: Page) -> tuple[Article, ...]:
         return ()
     anchors = _find_anchors(text, lines)
     datelines = frozenset(a.dateline for a in anchors if a.dateline)
-    markdown = any(ln.heading for ln in lines)
-    lengths = [len(ln.compact) for ln in lines]
+    markdown = "#" in text and any(raw[0] == "#" for raw in lines.raws)
+    lengths = list(map(len, lines.squeezed))
+    starts = lines.starts
     wrapped = statistics.median(lengths) <= WRAPPED_MEDIAN
 
     # photo captions first: they bound the gaps of the stories around them
@@ -691,7 +835,7 @@ def segment(page: Page) -> tuple[Article, ...]:
     floor = 0
     for a in anchors:
         if a.kind == "photo":
-            cap = _caption_start(lines, a, floor, wrapped, datelines)
+            cap = _caption_start(lines, starts, a, floor, wrapped, datelines)
             tail = text[cap: a.start]
             cap_end = cap + len(tail.rstrip(" \t\r\n\u3000\ufffd" + _MARKERS))
             a = _Anchor("photo", cap, a.core_end, cap, None, a.credits, max(cap_end, cap))
@@ -702,7 +846,7 @@ def segment(page: Page) -> tuple[Article, ...]:
         stories = _fallback(text[: anchors[0].start] if anchors else text,
                             [ln for ln in lines if not anchors or ln.end <= anchors[0].start], datelines)
     else:
-        stories = _stories(text, lines, anchors, datelines, markdown)
+        stories = _stories(text, lines, anchors, datelines, markdown, starts)
     stories += [_Story(a, a.start, a.core_end, a.body_start, a.body_end) for a in anchors if a.kind == "photo"]
     stories.sort(key=lambda s: s.start)
     articles = []
@@ -719,18 +863,16 @@ def segment(page: Page) -> tuple[Article, ...]:
     return tuple(articles)
 
 
-def _line_range(lines: list[_Line], starts: list[int], lo_off: int, hi_off: int) -> tuple[int, int]:
-    """Indices of the lines starting at or after lo_off and ending at or before hi_off."""
+def _line_range(starts: list[int], ends: list[int], lo_off: int, hi_off: int) -> tuple[int, int]:
+    """Indices of the lines starting at or after lo_off and ending at or before hi_off (from lo_off on,
+    up to the first line ending after hi_off: line ends only grow)."""
     lo = bisect.bisect_left(starts, lo_off)
-    hi = lo
-    while hi < len(lines) and lines[hi].end <= hi_off:
-        hi += 1
-    return lo, hi
+    return lo, max(lo, bisect.bisect_right(ends, hi_off))
 
 
-def _stories(text: str, lines: list[_Line], anchors: list[_Anchor], datelines: frozenset[str],
-             markdown: bool) -> list[_Story]:
-    starts = [ln.start for ln in lines]
+def _stories(text: str, lines: _Lines, anchors: list[_Anchor], datelines: frozenset[str],
+             markdown: bool, starts: list[int]) -> list[_Story]:
+    ends = lines.ends
 
     first_content: dict[int, int] = {}  # line index -> offset of its first printed character
 
@@ -752,7 +894,7 @@ def _stories(text: str, lines: list[_Line], anchors: list[_Anchor], datelines: f
     gap_bounds.append((prev_end, len(text)))
     blocks = []
     for lo_off, hi_off in gap_bounds:
-        lo, hi = _line_range(lines, starts, lo_off, hi_off)
+        lo, hi = _line_range(starts, ends, lo_off, hi_off)
         items, first = _trailing_block(lines, lo, hi, datelines)
         blocks.append((lo, hi, items, first))
 

@@ -207,3 +207,29 @@ def test_segment_whole_seed_page_matches_gold_headlines():
     assert [a.headline for a in arts] == [g["headline"] for g in gold["articles"]]
     assert [list(a.reporters) for a in arts] == [g["reporters"] for g in gold["articles"]]
     assert [list(a.photographers) for a in arts] == [g["photographers"] for g in gold["articles"]]
+
+
+# ---------------------------------------------------------------- fast paths keep the plain definitions
+
+def test_segment_squeezed_lines_are_compact_line_by_line():
+    from kg.normalize import compact
+    from kg.segment import _fold_width, _squeeze_lines
+
+    every_char = "".join(map(chr, range(0x10000))).replace("\ud800", "")  # surrogates cannot be encoded
+    lines = [every_char[i:i + 97] for i in range(0, len(every_char), 97)]
+    # ASCII words around every kind of gap, full-width ones too, and lines of nothing but gaps
+    gaps = [ch for ch in map(chr, range(0x10000)) if not compact(ch) and ch not in "\n\r"]
+    lines += [f"a{g}b{g}{g}１{g}中 x\u3000ｙ{g}" for g in gaps] + ["".join(gaps), "", " ", "\ue000 a \ue001 b"]
+    lines += [" ".join(["ab", "12", "ＡＢ", "中文", "x"][i % 5] for i in range(n)) for n in range(8)]
+    squeezed = _squeeze_lines(lines)
+    assert [_fold_width(line) for line in squeezed] == [compact(line) for line in lines]
+    assert [len(line) for line in squeezed] == [len(compact(line)) for line in lines]
+
+
+@pytest.mark.parametrize("before", ["", "■", "■ ", "■\u3000\t ", "■■ ", " "])
+def test_segment_photo_credit_starts_at_its_marker(before):
+    text = "本报甲乙讯（通讯员 王某）" + BODY + "\n图为活动现场，党员认真学习。" + before + "通讯员 赵某 摄\n"
+    photo = seg(text)[-1]
+    assert photo.kind == "photo" and photo.photographers == ("赵某",)
+    assert text[photo.body_start:photo.body_end] == "图为活动现场，党员认真学习。"
+    assert text[:photo.end].endswith("通讯员 赵某 摄")

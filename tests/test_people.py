@@ -44,3 +44,15 @@ def test_people_title_followed_by_a_verb_is_no_name():
     sentence = "组织部部长出席会议。"
     article = Article("x.txt", 0, "news", None, None, (), 0, len(sentence), 0, len(sentence))
     assert find_people(article, normalize(sentence), ()) == ()
+
+
+def test_people_title_scan_agrees_with_a_lookahead_alternation():
+    # `_title_starts` prefilters offsets; it must find what a lookahead of all titles finds
+    import re
+
+    from kg.extract.people import _patterns, _title_starts
+
+    text = "第一书记张三、支部书记李四说，副书记王五同志和村民赵六、党员书记总书记主任委员。"
+    for titles in (_patterns().before, _patterns().after):
+        lookahead = re.compile("(?=(" + "|".join(map(re.escape, titles)) + "))")
+        assert _title_starts(text, titles) == [(m.start(), m.group(1)) for m in lookahead.finditer(text)]

@@ -86,3 +86,15 @@ def test_quantities_counted_phrase_leaves_out_totals_verbs_and_negation(body, co
 def test_quantities_at_least_and_at_most_are_approximate():
     _, found = _find("组织委员每季度走访调研不少于1次。")
     assert (found[0].value, found[0].unit, found[0].approximate) == ("1", "次", True)
+
+
+def test_quantities_figure_scan_agrees_with_finditer():
+    # `_figures` tries the figure pattern only where a figure can start; it must find what
+    # `finditer` finds, markers before the number included
+    from kg.extract.quantities import _figures, _rules
+
+    pattern, starts, _, _ = _rules()
+    text = "近100个村、约2.5万元、12345人次，3.5亩和超过20名党员、不少于1.2.3个、7%左右，20余户以上"
+    for pos in (0, 1, 5):
+        assert [m.span() for m in _figures(pattern, starts, text, pos)] == \
+            [m.span() for m in pattern.finditer(text, pos)]

@@ -18,8 +18,10 @@ quoted slogans) are never listed: precision matters as much as recall.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.gazetteer import division_rows
 from kg.model import Article, Link, Locality, Mention
@@ -32,7 +34,14 @@ ORGANIZATION = "organization"
 _MAX_REACH = 22
 _PUNCT = set("，。、；：？！,.;:?!“”\"‘’'《》〈〉「」『』【】[]（）()—-－…·•■●/|+＋=<>~～#*")
 _OPEN_QUOTES = {"“": "”", "《": "》", "‘": "’", "「": "」", "『": "』"}
-_PLURAL_BEFORE = re.compile(r"(?:[0-9一二三四五六七八九十百千两几多余]+|多|各|若干)(?:个|家|支|名|所|处|类|批|大|级)$")
+# The punctuation that ends the sentence `_inside_quotes` looks back over.
+_SENTENCE_STOPS = re.compile("[。！？；!?;]")
+_PLURAL_MEASURES = "个家支名所处类批大级"
+_PLURAL_BEFORE = re.compile(
+    r"(?:[0-9一二三四五六七八九十百千两几多余]+|多|各|若干)(?:" + "|".join(_PLURAL_MEASURES) + ")$")
+# A text can end in a plural phrase only where its last character is one of these (`$` also
+# matches before a final newline): a set lookup spares most regex searches.
+_PLURAL_LAST = frozenset(_PLURAL_MEASURES + "\n")
 # Kinds whose head noun after a bare level word is that place's own body ("县医院", "镇党委").
 _LEVEL_ALONE_KINDS = frozenset({"hospital", "court", "school", "party_committee", "mass_organization", "media"})
 _COORD_AFTER = re.compile(r"^[和、及与][省市县区]{1,2}委")
@@ -49,8 +58,9 @@ class _Suffix:
     not_before: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Place:
+# Named tuples, not frozen dataclasses, for the records made per match: they are built several
+# times faster.
+class _Place(NamedTuple):
     start: int
     end: int
     type: str  # province, city, county, town
@@ -70,6 +80,15 @@ class _Rules:
     not_level: frozenset[str]
     stop_names: frozenset[str]
     stop_tails: tuple[str, ...]
+    # derived lookups: the lengths of the head words ending in each pair of characters and
+    # of the one-character head words (longest first), where a head word may end, the characters
+    # a boundary word can end in
+    suffix_lengths: dict[str, tuple[int, ...]]
+    single_suffix_lengths: dict[str, tuple[int, ...]]
+    suffix_ends: re.Pattern | None
+    boundary_last: frozenset[str]
+    walk_stops: frozenset[str]  # the characters `_left_edge` stops to look at
+    level_first: frozenset[str]  # the characters a level word (`_level_at`) starts with
 
 
 @lru_cache(maxsize=1)
@@ -84,24 +103,68 @@ def _rules() -> _Rules:
     for row in load_table("org_relative_prefixes.tsv"):
         by_role.setdefault(row["role"], {})[row["word"]] = row["level"]
     stop = load_words("org_stoplist.txt")
+    boundary = frozenset(by_role.get("boundary", {}))
+    boundary_last = frozenset(w[-1] for w in boundary if w)
     return _Rules(
         suffixes=suffixes,
         max_suffix=max(map(len, suffixes)),
         levels=by_role.get("level", {}),
         generic=frozenset(by_role.get("generic", {})),
-        boundary=frozenset(by_role.get("boundary", {})),
+        boundary=boundary,
         party_prefix=frozenset(by_role.get("party_prefix", {})),
         province_alias=by_role.get("province_alias", {}),
         not_level=frozenset(by_role.get("not_level", {})),
         stop_names=frozenset(w for w in stop if not w.startswith("*")),
         stop_tails=tuple(w[1:] for w in stop if w.startswith("*")),
+        suffix_lengths=_lengths_by_ending(suffixes),
+        single_suffix_lengths={word: (1,) for word in suffixes if len(word) == 1},
+        suffix_ends=_may_end(suffixes),
+        boundary_last=boundary_last,
+        level_first=frozenset(w[0] for w in by_role.get("level", {}) if w),
+        walk_stops=frozenset(_PUNCT) | boundary_last | _PLURAL_LAST,
     )
+
+
+def _lengths_by_ending(words) -> dict[str, tuple[int, ...]]:
+    """The lengths of `words` ending in each pair of characters, longest first; where a pair
+    ends in a one-character word, that word's length 1 last."""
+    words = set(words)
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if len(word) >= 2:
+            lengths.setdefault(word[-2:], set()).add(len(word))
+    for pair, sizes in lengths.items():
+        if pair[-1] in words:
+            sizes.add(1)
+    return {pair: tuple(sorted(sizes, reverse=True)) for pair, sizes in lengths.items()}
+
+
+def _may_end(words) -> re.Pattern | None:
+    """A character where one of the non-empty `words` may end: the whole word if it is one
+    character long, else its last character after any second-to-last character of those words
+    (None: no words). `finditer` with it leaves few offsets to look up; as it starts with a
+    character class, the regex engine skips all other characters in its fast C loop."""
+    def chars(found) -> str:
+        return re.escape("".join(sorted(set(found))))
+
+    words = [w for w in words if w]
+    if not words:
+        return None
+    single = [w for w in words if len(w) == 1]
+    longer = [w for w in words if len(w) >= 2]
+    either = []
+    if single:
+        either.append(f"(?<=[{chars(single)}])")
+    if longer:
+        either.append(f"(?<=[{chars(w[-2] for w in longer)}][{chars(w[-1] for w in longer)}])")
+    return re.compile(f"[{chars(w[-1] for w in words)}](?:{'|'.join(either)})")
 
 
 # ---------------------------------------------------------------- gazetteer
 _LEVEL_SUFFIXES = ("自治区", "省", "市", "县", "区")
 
 
+@lru_cache(maxsize=4096)
 def _short_form(name: str) -> str | None:
     for suffix in _LEVEL_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -109,24 +172,39 @@ def _short_form(name: str) -> str | None:
     return None
 
 
+# The division table has some 45,000 rows, nine in ten of them townships: `_code_of` reads the
+# rows of one level, rather than an index of every row by name (building that index cost the
+# first story about 20 ms).
 @lru_cache(maxsize=None)
-def _divisions() -> tuple[dict[str, dict[str, str]], dict[str, list[dict[str, str]]]]:
-    by_code = {row["code"]: row for row in division_rows()}
-    by_name: dict[str, list[dict[str, str]]] = {}
-    for row in by_code.values():
-        by_name.setdefault(row["name"], []).append(row)
-    return by_code, by_name
+def _divisions() -> dict[str, dict[str, str]]:
+    """Every division row by code, in the table's order."""
+    return {row["code"]: row for row in division_rows()}
 
 
+@lru_cache(maxsize=None)
+def _rows_by_level() -> dict[str, list[dict[str, str]]]:
+    """The division rows by level, each level's in the table's order."""
+    by_level: dict[str, list[dict[str, str]]] = {}
+    for row in _divisions().values():
+        by_level.setdefault(row["level"], []).append(row)
+    return by_level
+
+
+def _rows_at(level: str) -> list[dict[str, str]]:
+    """The division rows of one level, in the table's order."""
+    return _rows_by_level().get(level, [])
+
+
+@lru_cache(maxsize=None)
 def _code_of(name: str, level: str) -> str | None:
-    rows = [r for r in _divisions()[1].get(name, []) if r["level"] == level]
+    rows = [r for r in _rows_at(level) if r["name"] == name]
     return rows[0]["code"] if len(rows) == 1 else None
 
 
 @lru_cache(maxsize=None)
 def _place_words(city: str | None, province: str | None) -> dict[str, tuple[str, str, str | None]]:
     """Surface -> (type, canonical, code) of places a body's name may start with."""
-    by_code, _ = _divisions()
+    by_code = _divisions()
     words: dict[str, tuple[str, str, str | None]] = {}
 
     def add(surface: str, entry: tuple[str, str, str | None]) -> None:
@@ -141,16 +219,16 @@ def _place_words(city: str | None, province: str | None) -> dict[str, tuple[str,
                 add(short, entry)
     city_code = _code_of(city, "city") if city else None
     if city_code:
-        for row in by_code.values():
-            if row["parent_code"] == city_code and row["level"] == "county" and row["name"] != "市辖区":
+        for row in _rows_at("county"):
+            if row["parent_code"] == city_code and row["name"] != "市辖区":
                 entry = ("county", row["name"], row["code"])
                 words[row["name"]] = entry
                 short = _short_form(row["name"])
                 if short:
                     words[short] = entry
         counties = {r["code"] for r in by_code.values() if r["parent_code"] == city_code}
-        for row in by_code.values():
-            if row["level"] == "township" and row["parent_code"] in counties:
+        for row in _rows_at("township"):
+            if row["parent_code"] in counties:
                 words.setdefault(row["name"], ("town", row["name"], row["code"]))
         for row in load_table("functional_zones.tsv"):
             if row["parent_code"] == city_code:
@@ -165,135 +243,140 @@ def _place_words(city: str | None, province: str | None) -> dict[str, tuple[str,
 def _county_of_town(code: str | None) -> tuple[str, str] | None:
     if not code:
         return None
-    row = _divisions()[0].get(code[:6] + "000000")
+    row = _divisions().get(code[:6] + "000000")
     return (row["name"], row["code"]) if row else None
 
 
 @lru_cache(maxsize=None)
-def _place_automaton(city: str | None, province: str | None):
-    """Aho-Corasick automaton of the place words of two characters or more: one pass finds every
-    word ending at every offset, where a dict lookup per offset per length was the hot spot."""
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for word in _place_words(city, province):
-        if len(word) >= 2:
-            automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
-
-
-def _runs_of(words) -> re.Pattern | None:
-    """Runs of the characters `words` are made of, as long as the shortest word or longer: every
-    occurrence of a word lies inside one, and the automaton needs to read only those (its
-    per-character step costs far more than this scan where the runs are few, as for place names).
-    None when there are no words."""
-    words = [w for w in words if w]
-    if not words:
-        return None
-    alphabet = "".join(sorted({c for w in words for c in w}))
-    return re.compile(f"[{re.escape(alphabet)}]{{{min(map(len, words))},}}")
-
-
-def _matches(automaton, runs: re.Pattern | None, t: str):
-    """`automaton.iter(t)`, in the same order, reading only the runs where a word can be."""
-    if runs is None:
-        return
-    for run in runs.finditer(t):
-        offset = run.start()
-        for last, value in automaton.iter(run.group()):
-            yield last + offset, value
-
-
-@lru_cache(maxsize=None)
-def _place_runs(city: str | None, province: str | None) -> re.Pattern | None:
-    return _runs_of(w for w in _place_words(city, province) if len(w) >= 2)
-
-
-@lru_cache(maxsize=1)
-def _suffix_automaton():
-    """Aho-Corasick automaton of the head words: one pass finds every head word ending at every
-    offset, where a dict lookup per offset per length was the hot spot."""
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for word in _rules().suffixes:
-        if word:  # an empty head word never ends a name (`_suffix_at` looks at one character or more)
-            automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
-
-
-def _suffix_ends(t: str) -> list[int]:
-    """The offsets, in order, where at least one head word ends."""
-    if not t:
-        return []
-    # the whole text in one pass: head words are common characters, runs of them would be many and short
-    return sorted({last + 1 for last, _ in _suffix_automaton().iter(t)})
+def _place_ends(city: str | None, province: str | None) -> tuple[re.Pattern | None, dict[str, tuple[int, ...]],
+                                                                 frozenset[str]]:
+    """Where a place word of two characters or more may end (`_may_end`); the lengths of the
+    words ending in each pair of characters, longest first (a dict lookup of the pair and a set
+    lookup per length settle an offset); the characters `_left_edge` stops at, its own and
+    those a place word ends in."""
+    words = [w for w in _place_words(city, province) if len(w) >= 2]
+    return _may_end(words), _lengths_by_ending(words), _rules().walk_stops | frozenset(w[-1] for w in words)
 
 
 # ---------------------------------------------------------------- places in this text
-def _places_by_end(text: Normalized, locality: Locality, places: tuple[Mention, ...]) -> dict[int, _Place]:
-    """Every place that ends at a normalised offset (the longest one), gazetteer and finder."""
-    t = text.text
-    words = _place_words(locality.city, locality.province)
-    longest_at: dict[int, str] = {}
-    automaton = _place_automaton(locality.city, locality.province)
-    for last, word in _matches(automaton, _place_runs(locality.city, locality.province), t):
-        if len(word) > len(longest_at.get(last + 1, "")):
-            longest_at[last + 1] = word
-    found: dict[int, _Place] = {}
-    for end in sorted(longest_at):
-        word = longest_at[end]
-        found[end] = _Place(end - len(word), end, *words[word])
-    for m in places:
-        s, e = text.index_of(m.start), text.index_of(m.end - 1)
-        if s is None or e is None or m.type not in ("province", "city", "county", "town"):
-            continue
-        e += 1
-        if e not in found or found[e].start > s:
-            found[e] = _Place(s, e, m.type, m.name, m.code)
-    return found
+class _PlacesInText:
+    """The places a body's name may start with, by the normalised offset they end at: the
+    longest place word ending there, or a place the place finder found ending there if it
+    starts before that word (of several, the first that starts first).
+
+    Looked up offset by offset: only the few offsets left of head words are ever asked for,
+    where finding every place word in the text cost about a quarter of the finder."""
+
+    def __init__(self, text: Normalized, locality: Locality, places: tuple[Mention, ...]):
+        self.text = text
+        self.locality = locality
+        self.words = _place_words(locality.city, locality.province)
+        _, self.lengths_ending, self.walk_stops = _place_ends(locality.city, locality.province)
+        self.by_finder: dict[int, _Place] = {}
+        for m in places:
+            if m.type not in ("province", "city", "county", "town"):
+                continue
+            s, e = text.index_of(m.start), text.index_of(m.end - 1)
+            if s is None or e is None:
+                continue
+            e += 1
+            if e not in self.by_finder or self.by_finder[e].start > s:
+                self.by_finder[e] = _Place(s, e, m.type, m.name, m.code)
+        self._towns: list[_Place] | None = None
+
+    def at(self, end: int) -> _Place | None:
+        """The place ending at normalised offset `end`, if any."""
+        word = self._word_at(end)
+        found = self.by_finder.get(end)
+        if found is not None and (word is None or word.start > found.start):
+            return found
+        return word
+
+    def _word_at(self, end: int) -> _Place | None:
+        """The longest place word ending at `end`."""
+        t = self.text.text
+        for size in self.lengths_ending.get(t[end - 2:end], ()) if end >= 2 else ():
+            entry = self.words.get(t[end - size:end]) if size <= end else None
+            if entry is not None:
+                return _Place(end - size, end, *entry)
+        return None
+
+    def towns(self) -> list[_Place]:
+        """The towns named in the text, one place per name, in order of start."""
+        if self._towns is None:
+            by_name = {p.name: p for p in self._all().values() if p.type == "town"}
+            self._towns = sorted(by_name.values(), key=lambda p: p.start)
+        return self._towns
+
+    def _all(self) -> dict[int, _Place]:
+        """`at` of every offset where a place ends: the place words' ends in order, then the
+        finder's other ends in the order of its mentions."""
+        t = self.text.text
+        candidates, _, _ = _place_ends(self.locality.city, self.locality.province)
+        found: dict[int, _Place] = {}
+        if candidates is not None:
+            for match in candidates.finditer(t):
+                word = self._word_at(match.end())
+                if word is not None:
+                    found[match.end()] = word
+        for end, place in self.by_finder.items():
+            if end not in found or found[end].start > place.start:
+                found[end] = place
+        return found
 
 
 # ---------------------------------------------------------------- candidates
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     start: int
     end: int
     suffix: _Suffix
     place: _Place | None  # the place the printed name starts with
 
 
-def _ends_with_any(t: str, at: int, words: frozenset[str], longest: int = 4) -> str | None:
+def _ends_with_any(t: str, at: int, words: Collection[str], longest: int = 4) -> str | None:
     for size in range(min(longest, at), 0, -1):
         if t[at - size:at] in words:
             return t[at - size:at]
     return None
 
 
-def _inside_quotes(t: str, start: int, end: int) -> bool:
-    """Whether [start, end) lies inside a quoted phrase or a title in 《》 of its sentence."""
-    left = start
-    while left > 0 and t[left - 1] not in "。！？；!?;":
-        left -= 1
-    for opener, closer in _OPEN_QUOTES.items():
-        before = t[left:start]
+def _inside_quotes(t: str, start: int, reversed_t: str, quotes: list[tuple[str, str]]) -> bool:
+    """Whether `start` lies inside a quoted phrase or a title in 《》 of its sentence.
+
+    `reversed_t`: `t[::-1]`, where the sentence's start is the first punctuation mark found from
+    `start` on (one search, not a scan of the whole text); `quotes`: the (opening, closing)
+    marks of `_OPEN_QUOTES` whose opening mark `t` holds."""
+    if not quotes:
+        return False
+    stop = _SENTENCE_STOPS.search(reversed_t, len(t) - start)
+    before = t[len(t) - stop.start() if stop else 0:start]
+    for opener, closer in quotes:
         if before.count(opener) > before.count(closer):
             return True
     return False
 
 
-def _left_edge(t: str, s0: int, places_end: dict[int, _Place], rules: _Rules) -> tuple[int, _Place | None, str]:
+def _plural_before(t: str, at: int) -> bool:
+    """Whether a numeral with a measure word (`3个`, `各类`) ends at `at`."""
+    return at > 0 and t[at - 1] in _PLURAL_LAST and _PLURAL_BEFORE.search(t[max(0, at - 6):at]) is not None
+
+
+def _left_edge(t: str, s0: int, places: _PlacesInText, rules: _Rules) -> tuple[int, _Place | None, str]:
     """Walk left from a head word; returns (start, place at start, why the walk stopped)."""
     p = s0
     place: _Place | None = None
+    stops, by_finder = places.walk_stops, places.by_finder
     while True:
         if p == 0:
             return p, place, "start"
         if s0 - p > _MAX_REACH:
             return p, place, "reach"
         ch = t[p - 1]
+        if ch not in stops and p not in by_finder:
+            # the common step: a character of the name itself, none of the tests below applies
+            place = None
+            p -= 1
+            continue
         if ch in "）)" and p != s0:
             opening = t.rfind("（", max(0, p - 10), p - 1)
             if opening < 0:
@@ -308,40 +391,48 @@ def _left_edge(t: str, s0: int, places_end: dict[int, _Place], rules: _Rules) ->
                 chunk_start -= 1
             chunk = t[chunk_start:p - 1]
             if (chunk_start == 0 or t[chunk_start - 1] in _PUNCT) and chunk and _level_at(chunk, rules) \
-                    and _ends_with_any(t, p - 1, frozenset(rules.suffixes), rules.max_suffix) is None \
+                    and _ends_with_any(t, p - 1, rules.suffixes, rules.max_suffix) is None \
                     and not any(chunk[i:i + 2] in rules.suffixes for i in range(len(chunk))):
                 return chunk_start, None, "punct"
         if ch in _PUNCT:
             return p, place, "punct"
-        found = places_end.get(p)
+        found = places.at(p)
         if found:
             place = found
             p = found.start
             prefix = _ends_with_any(t, p, rules.party_prefix)
             if prefix:
                 return p - len(prefix), place, "place"
-            if p in places_end:  # a place within a place: 汶上县次邱镇
+            if places.at(p) is not None:  # a place within a place: 汶上县次邱镇
                 continue
-            body_before = _ends_with_any(t, p, frozenset(rules.suffixes), rules.max_suffix)
+            body_before = _ends_with_any(t, p, rules.suffixes, rules.max_suffix)
             if body_before and rules.suffixes[body_before].scope in ("stem", "body") and p - len(body_before) > 0:
                 continue  # a unit of a body: 济宁市地税局任城分局
             return p, place, "place"
-        if _ends_with_any(t, p, rules.boundary):
+        if ch in rules.boundary_last and _ends_with_any(t, p, rules.boundary):
             return p, place, "boundary"
-        if _PLURAL_BEFORE.search(t[max(0, p - 6):p]):
+        if ch in _PLURAL_LAST and _PLURAL_BEFORE.search(t[max(0, p - 6):p]):
             return p, place, "plural"
         place = None
         p -= 1
 
 
-def _suffix_at(t: str, end: int, rules: _Rules) -> _Suffix | None:
-    """The longest head word ending at `end` whose next character allows it to end a name."""
-    nxt = t[end] if end < len(t) else ""
-    for size in range(min(rules.max_suffix, end), 0, -1):
-        suffix = rules.suffixes.get(t[end - size:end])
-        if suffix and nxt not in suffix.not_before:
-            return suffix
-    return None
+def _head_words(t: str, rules: _Rules) -> list[tuple[int, _Suffix]]:
+    """(end, head word) at each offset, in order, where a head word ends whose next character
+    allows it to end a name: the longest such word."""
+    if rules.suffix_ends is None:
+        return []
+    suffixes, by_pair, by_last = rules.suffixes, rules.suffix_lengths, rules.single_suffix_lengths
+    found = []
+    for match in rules.suffix_ends.finditer(t):
+        end = match.end()
+        nxt = t[end:end + 1]
+        for size in by_pair.get(t[end - 2:end] if end >= 2 else "") or by_last.get(t[end - 1], ()):
+            suffix = suffixes.get(t[end - size:end]) if size <= end else None
+            if suffix is not None and nxt not in suffix.not_before:
+                found.append((end, suffix))
+                break
+    return found
 
 
 # ---------------------------------------------------------------- qualification
@@ -363,7 +454,7 @@ def _generic(material: str, suffix_start: int, rules: _Rules) -> bool:
     return False
 
 
-def _qualifier(level: str, locality: Locality, towns: list[_Place]) -> tuple[str, str, str | None] | None:
+def _qualifier(level: str, locality: Locality, places: _PlacesInText) -> tuple[str, str, str | None] | None:
     """(place type, canonical name, code) that a relative level word stands for in this story."""
     kind = _rules().levels[level]
     county = locality.county
@@ -380,6 +471,7 @@ def _qualifier(level: str, locality: Locality, towns: list[_Place]) -> tuple[str
     if kind == "province":
         return ("province", locality.province, _code_of(locality.province, "province")) if locality.province else None
     if kind == "town":
+        towns = places.towns()
         names = {p.name for p in towns}
         if len(names) == 1:
             town = towns[0]
@@ -397,6 +489,7 @@ def _join(qualifier: str, rest: str) -> str:
     return qualifier + rest
 
 
+@lru_cache(maxsize=None)
 def _locality_link(place_type: str, name: str, code: str | None) -> Link:
     if place_type == "town":
         county = _county_of_town(code)
@@ -418,8 +511,7 @@ def _clean(name: str) -> str:
 
 
 # ---------------------------------------------------------------- the finder
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     start: int
     end: int
     name: str
@@ -427,11 +519,11 @@ class _Found:
     link: Link | None
 
 
-def _resolve(t: str, cand: _Candidate, locality: Locality, towns: list[_Place], rules: _Rules) -> list[_Found]:
+def _resolve(t: str, cand: _Candidate, locality: Locality, places: _PlacesInText, rules: _Rules) -> list[_Found]:
     suffix = cand.suffix
     material = t[cand.start:cand.end]
     head_at = len(material) - len(suffix.word)
-    if any(material.endswith(tail) for tail in rules.stop_tails):
+    if material.endswith(rules.stop_tails):
         return []
     if cand.place is not None:
         place = cand.place
@@ -458,7 +550,7 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, towns: list[_Place], 
         if suffix.scope == "relative" and second and rest[len(second):] == suffix.word:
             found = []
             for lv in (level, second):
-                q = _qualifier(lv, locality, towns)
+                q = _qualifier(lv, locality, places)
                 if q:
                     found.append(_Found(cand.start, cand.end, _join(q[1], lv + suffix.word), suffix.kind,
                                         _locality_link(*q)))
@@ -469,7 +561,7 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, towns: list[_Place], 
             return []  # "县局", "市中心": a level word and a bare head noun name no one body
         if rest in rules.stop_names:
             return []
-        q = _qualifier(level, locality, towns)
+        q = _qualifier(level, locality, places)
         if not q:
             return []
         return [_Found(cand.start, cand.end, _clean(_join(q[1], material)), suffix.kind, _locality_link(*q))]
@@ -511,7 +603,7 @@ def _national(t: str, end: int, suffix: _Suffix, rules: _Rules) -> _Found | None
 _ACCOUNT = re.compile(r"“([^“”，。]{2,12})”(?:微信)?(?:公众号|微博|客户端)")
 
 
-def _accounts(t: str, locality: Locality, places_end: dict[int, _Place]) -> list[_Found]:
+def _accounts(t: str, locality: Locality) -> list[_Found]:
     """An organization's own public account ("“泗水组工”微信公众号") is a media body."""
     found = []
     words = _place_words(locality.city, locality.province)
@@ -548,8 +640,8 @@ def _merge_forms(found: list[_Found]) -> list[_Found]:
                 full = f.link.target_name + f.name[len(short):]
                 if full in names:
                     target = full
-        if target is None and f.link is not None:
-            longer = [n for n in names if n != f.name and n.endswith(f.name) and len(f.name) >= 4]
+        if target is None and f.link is not None and len(f.name) >= 4:
+            longer = [n for n in names if n != f.name and n.endswith(f.name)]
             if len(longer) == 1:
                 target = longer[0]
         if target:
@@ -564,32 +656,31 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
     """Organizations named in one story's text, qualified by the story's place."""
     rules = _rules()
     t = text.text
-    places_end = _places_by_end(text, locality, places)
-    towns = sorted({p.name: p for p in places_end.values() if p.type == "town"}.values(), key=lambda p: p.start)
+    places_in_text = _PlacesInText(text, locality, places)
     candidates: list[_Candidate] = []
     found: list[_Found] = []
-    for end in _suffix_ends(t):
-        suffix = _suffix_at(t, end, rules)
-        if suffix is None:
-            continue
+    quotes = [(opener, closer) for opener, closer in _OPEN_QUOTES.items() if opener in t]
+    reversed_t = t[::-1] if quotes else ""
+    for end, suffix in _head_words(t, rules):
         s0 = end - len(suffix.word)
-        if _inside_quotes(t, s0, end):
+        if _inside_quotes(t, s0, reversed_t, quotes):
             continue
         if suffix.scope in ("national", "coord"):
             national = _national(t, end, suffix, rules)
             if national:
                 found.append(national)
             continue
-        start, place, why = _left_edge(t, s0, places_end, rules)
+        start, place, why = _left_edge(t, s0, places_in_text, rules)
         if why == "reach":
             continue
-        if why == "plural" or _PLURAL_BEFORE.search(t[max(0, start - 6):start]):
+        if why == "plural" or _plural_before(t, start):
             continue
         if place is None:
-            # a level word inside the walked span starts the name ("坚持县委工作专班")
+            # a level word inside the walked span starts the name ("坚持县委工作专班");
+            # `_level_at` reads at most three characters
             for i in range(start, s0):
-                if _level_at(t[i:end], rules) and t[i - 1:i + 1] not in rules.not_level and (
-                        i == start or t[i - 1] not in rules.levels):
+                if t[i] in rules.level_first and _level_at(t[i:min(i + 3, end)], rules) \
+                        and t[i - 1:i + 1] not in rules.not_level and (i == start or t[i - 1] not in rules.levels):
                     start = i
                     break
         if start == s0 and place is None and suffix.scope not in ("stem", "short"):
@@ -597,14 +688,20 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
         candidates.append(_Candidate(start, end, suffix, place))
     resolved: list[_Found] = []
     for cand in candidates:
-        resolved.extend(_resolve(t, cand, locality, towns, rules))
-    # a body inside a longer body's name is part of it (县委 in 县委组织部机关党委)
+        resolved.extend(_resolve(t, cand, locality, places_in_text, rules))
+    # a body inside a longer body's name is part of it (县委 in 县委组织部机关党委): in order of
+    # start, longer first, a body lies inside another span iff a body sorted before its span ends
+    # at or after it
     resolved.sort(key=lambda f: (f.start, -f.end))
+    reach_before_span, reach, span = -1, -1, None
     for f in resolved:
-        if any(k.start <= f.start and f.end <= k.end and (k.start, k.end) != (f.start, f.end) for k in resolved):
+        if (f.start, f.end) != span:
+            span, reach_before_span = (f.start, f.end), reach
+        reach = max(reach, f.end)
+        if reach_before_span >= f.end:
             continue
         found.append(f)
-    found.extend(_accounts(t, locality, places_end))
+    found.extend(_accounts(t, locality))
     found = _merge_forms(sorted(found, key=lambda f: (f.start, f.end)))
     mentions = []
     for f in found:

@@ -18,6 +18,7 @@ from kg.resources import load_table
 
 PERSON = "person"
 _NAME_ENDS_PUNCT = set("，。、；：？！,.;:?!“”（）()《》—…")
+_ALL_CJK = re.compile("[\u4e00-\u9fff]*")
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,21 @@ def _patterns() -> _Patterns:
 
 
 def _is_name(name: str, pat: _Patterns) -> bool:
-    return (name[0] in pat.surnames and all("\u4e00" <= c <= "\u9fff" for c in name)
-            and not any(w in name for w in pat.not_name) and not any(c in pat.not_name_chars for c in name[1:]))
+    return (name[0] in pat.surnames and _ALL_CJK.fullmatch(name) is not None
+            and not any(w in name for w in pat.not_name) and pat.not_name_chars.isdisjoint(name[1:]))
 
 
 def _ends_name(t: str, at: int, pat: _Patterns) -> bool:
-    return at >= len(t) or t[at] in _NAME_ENDS_PUNCT or any(t.startswith(w, at) for w in pat.name_end)
+    return at >= len(t) or t[at] in _NAME_ENDS_PUNCT or t.startswith(pat.name_end, at)
 
 
 def _after_title(t: str, at: int, pat: _Patterns) -> tuple[int, int] | None:
     """A name right after a title ending at `at`: 3 characters preferred over 2, unless the
     third begins a word that ends names ("王五说")."""
+    if t[at:at + 1] not in pat.surnames:
+        return None  # every name read here starts at `at`, and a name starts with a surname
     two = t[at:at + 2]
-    if len(two) == 2 and _is_name(two, pat) and any(t.startswith(w, at + 2) for w in pat.name_end):
+    if len(two) == 2 and _is_name(two, pat) and t.startswith(pat.name_end, at + 2):
         return at, at + 2
     for size in (3, 2):
         name = t[at:at + size]
@@ -86,18 +89,46 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _title_finder(titles: tuple[str, ...]) -> re.Pattern:
-    # A lookahead matches at every offset, and an alternation takes its first alternative that
-    # matches: the first title of `titles` starting there, in one C-level scan instead of a
-    # startswith per title per character.
-    return re.compile("(?=(" + "|".join(map(re.escape, titles)) + "))")
+def _title_index(titles: tuple[str, ...]) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """Where one of `titles` may start, and the titles starting with each character in their order.
+
+    The pattern is a superset test (a title's first character, followed by a second character
+    of some title unless a one-character title starts there); as it starts with a character
+    class, the regex engine skips every other character in its fast C loop, where a lookahead
+    alternation of all titles ran the whole matcher at every offset."""
+    titles = tuple(w for w in titles if w)
+    by_first: dict[str, list[str]] = {}
+    for title in titles:
+        by_first.setdefault(title[0], []).append(title)
+
+    def chars(found) -> str:
+        return re.escape("".join(sorted(set(found))))
+
+    either = []
+    single = [w for w in titles if len(w) == 1]
+    longer = [w for w in titles if len(w) >= 2]
+    if single:
+        either.append(f"(?<=[{chars(single)}])")
+    if longer:
+        either.append(f"(?<=[{chars(w[0] for w in longer)}])(?=[{chars(w[1] for w in longer)}])")
+    pattern = re.compile(f"[{chars(by_first)}](?:{'|'.join(either)})")
+    return pattern, {first: tuple(words) for first, words in by_first.items()}
 
 
 def _title_starts(t: str, titles: tuple[str, ...]):
-    """(offset, title) at every offset where one of `titles` starts, the first of them in their order."""
-    if not titles:
-        return ()
-    return ((m.start(), m.group(1)) for m in _title_finder(titles).finditer(t))
+    """(offset, title) at every offset where one of the (non-empty) `titles` starts, the first
+    of them in their order."""
+    if not any(titles):
+        return []
+    pattern, by_first = _title_index(titles)
+    found = []
+    for match in pattern.finditer(t):
+        at = match.start()
+        for title in by_first[t[at]]:
+            if t.startswith(title, at):
+                found.append((at, title))
+                break
+    return found
 
 
 def find_people(article: Article, text: Normalized, organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:

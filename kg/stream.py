@@ -9,15 +9,16 @@ every page is small and grows with the number of distinct entities, not of pages
 - the entity triples: labels, aliases, kinds and the relations between entities.
 
 So each page yields its page-level lines, with every entity named as its finder named it
-(`PageOutput`), and a `PageSummary`; an `EntityTable` merges the summaries. At the end the
-page lines are rewritten where a name resolved to a coded place, and the entity lines are
-added. Every line is a triple of `kg.rdf` written by `kg.rdf.nt_line` as rdflib's N-Triples
-serializer writes it, so the lines are those of `kg build --format nt`; only their order
-differs (page by page). No rdflib term is built: the strings go straight to the lines.
+(`PageOutput`), and a `PageSummary`; an `EntityTable` merges the summaries. A page whose lines
+name every place by its code is written out at once; a page that names a place without a code
+is spilled, and at the end its lines are rewritten where that name resolved to a coded place.
+Then the entity lines are added. Every line is a triple of `kg.rdf` written by `kg.rdf.nt_line`
+as rdflib's N-Triples serializer writes it, so the lines are those of `kg build --format nt`;
+only their order differs (pages in order, spilled pages after the others, then the entities).
+No rdflib term is built: the strings go straight to the lines.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from kg.errors import PageError
-from kg.model import Entity, EntityKey, Page, PageResult, Relation
+from kg.export.files import atomic_writer
+from kg.model import PLACE_TYPES, Entity, EntityKey, Page, PageResult, Relation
 
 _Raw = tuple  # (type, name, code): an entity as a finder named it, before resolution
 
@@ -40,6 +42,7 @@ class PageSummary:
     coded: frozenset  # raw keys that carry a division code
     reporters: frozenset  # credited names
     subjects: frozenset  # raw keys of the stories' subjects
+    uncoded: frozenset  # (type, name) of places the page's lines name without a division code
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,11 @@ def summarize(result: PageResult) -> PageSummary:
     reporters = {c.name for a in result.articles for c in a.credits}
     for _, keys in result.subjects:
         subjects.update(_raw(k.type, k.name, k.code) for k in keys)
+    named = [*(_raw(m.type, m.name, m.code) for m in result.mentions), *subjects,
+             *(_raw(q.of.type, q.of.name, q.of.code) for q in result.quantities if q.of)]
+    uncoded = frozenset(key[:2] for key in named if key[2] is None and key[0] in PLACE_TYPES)
     return PageSummary(frozenset(surfaces), tuple(sorted((k, kind, n) for (k, kind), n in kinds.items())),
-                       frozenset(links), frozenset(coded), frozenset(reporters), frozenset(subjects))
+                       frozenset(links), frozenset(coded), frozenset(reporters), frozenset(subjects), uncoded)
 
 
 class _AsNamed:
@@ -126,6 +132,7 @@ class EntityTable:
     coded: dict = field(default_factory=lambda: defaultdict(set))
     reporters: set = field(default_factory=set)
     subjects: set = field(default_factory=set)
+    uncoded: set = field(default_factory=set)
 
     def add(self, summary: PageSummary) -> None:
         for key, text in summary.surfaces:
@@ -137,6 +144,7 @@ class EntityTable:
             self.coded[key[:2]].add(key)
         self.reporters.update(summary.reporters)
         self.subjects.update(summary.subjects)
+        self.uncoded.update(summary.uncoded)
 
     def resolve(self, key: _Raw) -> EntityKey:
         """As `kg.relate.KeyResolver.resolve`: a code-less name of exactly one coded place is that place."""
@@ -180,7 +188,7 @@ class EntityTable:
 
         terms = {}
         for (type_, name), keys in self.coded.items():
-            if len(keys) == 1:
+            if len(keys) == 1 and (type_, name) in self.uncoded:  # a page named it without the code
                 terms[nt_term(entity_ref(EntityKey(type_, name)))] = nt_term(entity_ref(EntityKey(*next(iter(keys)))))
         return PlaceRewrites(terms)
 
@@ -268,51 +276,54 @@ class StreamStats:
     entity_types: Counter = field(default_factory=Counter)
 
 
-def merge_spills(spills: Iterable[Path], table: EntityTable, target: Path, stats: StreamStats) -> None:
-    """Write `target`: every spilled page block resolved, then the entity lines; atomically."""
-    import tempfile
-
+def _write_rest(handle: IO[str], spills: Iterable[Path], table: EntityTable, stats: StreamStats) -> None:
+    """Every spilled page block resolved, then the entity lines."""
     rewrites = table.rewrites()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for spill in spills:
-                for block in read_blocks(spill):
-                    block = rewrites.apply(block)
-                    handle.write(block)
-                    stats.triples += block.count("\n")
-            entity_lines = table.entity_lines()
-            handle.writelines(entity_lines)
-            stats.triples += len(entity_lines)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    for spill in spills:
+        for block in read_blocks(spill):
+            block = rewrites.apply(block)
+            handle.write(block)
+            stats.triples += block.count("\n")
+    entity_lines = table.entity_lines()
+    handle.writelines(entity_lines)
+    stats.triples += len(entity_lines)
     entities = table.entities()
     stats.entities = len(entities)
     stats.entity_types = Counter(e.type for e in entities)
     stats.relations = len(table.relations())
 
 
+def merge_spills(spills: Iterable[Path], table: EntityTable, target: Path, stats: StreamStats) -> None:
+    """Write `target`: every spilled page block resolved, then the entity lines; atomically."""
+    with atomic_writer(target) as handle:
+        _write_rest(handle, spills, table, stats)
+
+
 def stream_ntriples(outputs: Iterable[PageOutput | PageError], target: Path) -> StreamStats:
-    """Write the N-Triples graph of built pages to `target` holding one page at a time in memory."""
+    """Write the N-Triples graph of built pages to `target` holding one page at a time in memory.
+
+    A page whose lines name every place by its code goes straight into the output; one that
+    names a place without its code waits in a spill file until every page has been seen, as
+    its name may yet turn out to be a coded place's."""
     stats = StreamStats()
     table = EntityTable()
     spill = target.with_name(f".{target.name}.pages")
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(spill, "w", encoding="utf-8", newline="\n") as handle:
-            for output in outputs:
-                if isinstance(output, PageError):
-                    stats.skipped.append(output)
-                    continue
-                write_block(handle, output)
-                table.add(output.summary)
-                stats.pages += 1
-                stats.articles += output.articles
-        merge_spills([spill], table, target, stats)
+        with atomic_writer(target) as output_file:
+            with open(spill, "w", encoding="utf-8", newline="\n") as spill_file:
+                for output in outputs:
+                    if isinstance(output, PageError):
+                        stats.skipped.append(output)
+                        continue
+                    if output.summary.uncoded:
+                        write_block(spill_file, output)
+                    else:
+                        output_file.write(output.block)
+                        stats.triples += output.block.count("\n")
+                    table.add(output.summary)
+                    stats.pages += 1
+                    stats.articles += output.articles
+            _write_rest(output_file, [spill], table, stats)
     finally:
         spill.unlink(missing_ok=True)
     stats.skipped.sort(key=lambda e: e.source)

@@ -76,7 +76,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     gazetteer = load_gazetteer()  # loaded once per process: cold start measures it
     files, _ = expand_inputs([directory])
     table = EntityTable()
-    with open(nt_target, "w", encoding="utf-8", newline="\n") as sink:
+    with open(nt_target, "wb") as sink:
         for path in files:
             t0 = clock()
             page = read_page(path)
@@ -118,8 +118,8 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
             triples = list(page_triples(result, _AsNamed()))
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.write("".join(dict.fromkeys(map(nt_line, triples))))
-            sink.write("\n")
+            sink.write("".join(dict.fromkeys(map(nt_line, triples))).encode("utf-8"))
+            sink.write(b"\n")
             spent["serialise"] += clock() - t
         t = clock()
         rewrites = table.rewrites()
@@ -127,8 +127,8 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
         t, spent["relate"] = clock(), spent["relate"] + clock() - t
         triples = list(entity_triples(entities))
         t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-        sink.writelines(sorted({nt_line(triple) for triple in triples}))
-        sink.write("\n")  # (a block of its own, as the final pass reads blocks)
+        sink.write("".join(sorted({nt_line(triple) for triple in triples})).encode("utf-8"))
+        sink.write(b"\n")  # (a block of its own, as the final pass reads blocks)
         spent["serialise"] += clock() - t
     t = clock()
     for block in read_blocks(nt_target):  # the final pass of the streaming writer

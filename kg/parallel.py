@@ -177,7 +177,7 @@ def _dask_partition(paths: list[str], part: str, max_bytes: int | None = None):
 
     summaries, skipped, articles = [], [], 0
     tmp = part + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+    with open(tmp, "wb") as handle:
         for path in paths:
             output = _output_of_path(Path(path), max_bytes)
             if isinstance(output, PageError):

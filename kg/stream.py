@@ -27,6 +27,7 @@ from typing import IO, Iterable, Iterator
 
 from kg.errors import PageError
 from kg.export.files import atomic_writer
+from kg.gazetteer import load_gazetteer
 from kg.model import PLACE_TYPES, Entity, EntityKey, Page, PageResult, Relation
 
 _Raw = tuple  # (type, name, code): an entity as a finder named it, before resolution
@@ -42,19 +43,20 @@ class PageSummary:
     coded: frozenset  # raw keys that carry a division code
     reporters: frozenset  # credited names
     subjects: frozenset  # raw keys of the stories' subjects
-    uncoded: frozenset  # (type, name) of places the page's lines name without a division code
+    uncoded: frozenset  # (type, name) of places the page's lines name without the code the gazetteer has
 
 
 @dataclass(frozen=True)
 class PageOutput:
     """One built page: its page-level N-Triples lines (entities unresolved, no repeats) and its summary.
 
-    The lines are one string: a page has a few thousand, and one string crosses from a worker
-    process and into a file at a fraction of the cost of as many small ones."""
+    The lines are one UTF-8 byte string: a page has a few thousand, and one byte string crosses
+    from a worker process and into a file at a fraction of the cost of as many small strings
+    (and the worker, not the process that writes the file, does the encoding)."""
 
     source: str
     articles: int
-    block: str
+    block: bytes
     summary: PageSummary
 
 
@@ -82,7 +84,10 @@ def summarize(result: PageResult) -> PageSummary:
         subjects.update(_raw(k.type, k.name, k.code) for k in keys)
     named = [*(_raw(m.type, m.name, m.code) for m in result.mentions), *subjects,
              *(_raw(q.of.type, q.of.name, q.of.code) for q in result.quantities if q.of)]
-    uncoded = frozenset(key[:2] for key in named if key[2] is None and key[0] in PLACE_TYPES)
+    gazetteer = load_gazetteer()
+    # Only a name the gazetteer gives a code to may turn out to be a coded place (not 太白湖新区).
+    uncoded = frozenset(key[:2] for key in named if key[2] is None and key[0] in PLACE_TYPES
+                        and any(d.code for d in gazetteer.named(key[1], key[0])))
     return PageSummary(frozenset(surfaces), tuple(sorted((k, kind, n) for (k, kind), n in kinds.items())),
                        frozenset(links), frozenset(coded), frozenset(reporters), frozenset(subjects), uncoded)
 
@@ -105,7 +110,7 @@ def page_output(result: PageResult) -> PageOutput:
     from kg.rdf import nt_line, page_triples
 
     # In the order the triples come (deterministic), without repeats: sorting would cost as much again.
-    block = "".join(dict.fromkeys(map(nt_line, page_triples(result, _AsNamed()))))
+    block = "".join(dict.fromkeys(map(nt_line, page_triples(result, _AsNamed())))).encode("utf-8")
     return PageOutput(result.page.source, len(result.articles), block, summarize(result))
 
 
@@ -190,7 +195,7 @@ class EntityTable:
         for (type_, name), keys in self.coded.items():
             if len(keys) == 1 and (type_, name) in self.uncoded:  # a page named it without the code
                 terms[nt_term(entity_ref(EntityKey(type_, name)))] = nt_term(entity_ref(EntityKey(*next(iter(keys)))))
-        return PlaceRewrites(terms)
+        return PlaceRewrites({term.encode("utf-8"): coded.encode("utf-8") for term, coded in terms.items()})
 
     def entity_lines(self) -> list[str]:
         from kg.rdf import entity_triples, nt_line
@@ -211,53 +216,54 @@ class PlaceRewrites:
     Entities stand only as objects in page-level triples (`<s> <p> <o> .`), so one regular
     expression over a whole page block finds them; most blocks have none and are left as they are."""
 
-    def __init__(self, terms: dict[str, str]):
-        self.terms = terms
-        alternation = "|".join(map(re.escape, sorted(terms, key=lambda t: (-len(t), t))))
-        self._object = re.compile(f" ({alternation}) \\.\n") if terms else None
+    def __init__(self, terms: dict[bytes, bytes]):
+        self.terms = terms  # N-Triples term of a code-less name -> the coded place's, in UTF-8
+        alternation = b"|".join(map(re.escape, sorted(terms, key=lambda t: (-len(t), t))))
+        self._object = re.compile(b" (" + alternation + b") \\.\n") if terms else None
 
     def __len__(self) -> int:
         return len(self.terms)
 
-    def _replace(self, match: re.Match) -> str:
-        return f" {self.terms[match.group(1)]} .\n"
+    def _replace(self, match: re.Match) -> bytes:
+        return b" " + self.terms[match.group(1)] + b" .\n"
 
-    def apply(self, block: str) -> str:
+    def apply(self, block: bytes) -> bytes:
         """A page's lines with its code-less place terms rewritten (a line that becomes a repeat is dropped)."""
         if self._object is None:
             return block
         rewritten, count = self._object.subn(self._replace, block)
         if not count:
             return block
-        return "".join(dict.fromkeys(rewritten.splitlines(keepends=True)))
+        lines = rewritten[:-1].split(b"\n")  # (the block ends with a line end)
+        return b"\n".join(dict.fromkeys(lines)) + b"\n"
 
 
 # ---------------------------------------------------------------- spill files
 # A spill file holds page blocks one after the other, each followed by an empty line. No N-Triples
 # line is empty and no block is (a page without lines is not written), so an empty line (two line
 # ends in a row) is always the end of a block.
-_BLOCK_END = "\n\n"
+_BLOCK_END = b"\n\n"
 
 
-def write_block(handle: IO[str], output: PageOutput) -> None:
+def write_block(handle: IO[bytes], output: PageOutput) -> None:
     if output.block:
         handle.write(output.block)
-        handle.write("\n")
+        handle.write(b"\n")
 
 
-def read_blocks(path: Path, chunk_size: int = 1 << 20) -> Iterator[str]:
-    """The blocks of a spill file, each the text of its lines, read whole lines a chunk at a time."""
-    pending: list[str] = []  # the lines read so far of a block that goes on in the next chunk
-    with open(path, encoding="utf-8", newline="\n") as handle:
+def read_blocks(path: Path, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    """The blocks of a spill file, each the bytes of its lines, read whole lines a chunk at a time."""
+    pending: list[bytes] = []  # the lines read so far of a block that goes on in the next chunk
+    with open(path, "rb") as handle:
         while chunk := handle.read(chunk_size):
             chunk += handle.readline()  # up to a line end: the chunk starts and ends between lines
-            if chunk.startswith("\n"):  # the empty line that ends the pending block
-                yield "".join(pending)
+            if chunk.startswith(b"\n"):  # the empty line that ends the pending block
+                yield b"".join(pending)
                 pending, chunk = [], chunk[1:]
             *complete, rest = chunk.split(_BLOCK_END)
             for piece in complete:
-                pending.append(piece + "\n")
-                yield "".join(pending)
+                pending.append(piece + b"\n")
+                yield b"".join(pending)
                 pending = []
             if rest:
                 pending.append(rest)
@@ -276,16 +282,16 @@ class StreamStats:
     entity_types: Counter = field(default_factory=Counter)
 
 
-def _write_rest(handle: IO[str], spills: Iterable[Path], table: EntityTable, stats: StreamStats) -> None:
+def _write_rest(handle: IO[bytes], spills: Iterable[Path], table: EntityTable, stats: StreamStats) -> None:
     """Every spilled page block resolved, then the entity lines."""
     rewrites = table.rewrites()
     for spill in spills:
         for block in read_blocks(spill):
             block = rewrites.apply(block)
             handle.write(block)
-            stats.triples += block.count("\n")
+            stats.triples += block.count(b"\n")
     entity_lines = table.entity_lines()
-    handle.writelines(entity_lines)
+    handle.write("".join(entity_lines).encode("utf-8"))
     stats.triples += len(entity_lines)
     entities = table.entities()
     stats.entities = len(entities)
@@ -295,7 +301,7 @@ def _write_rest(handle: IO[str], spills: Iterable[Path], table: EntityTable, sta
 
 def merge_spills(spills: Iterable[Path], table: EntityTable, target: Path, stats: StreamStats) -> None:
     """Write `target`: every spilled page block resolved, then the entity lines; atomically."""
-    with atomic_writer(target) as handle:
+    with atomic_writer(target, "wb") as handle:
         _write_rest(handle, spills, table, stats)
 
 
@@ -309,8 +315,8 @@ def stream_ntriples(outputs: Iterable[PageOutput | PageError], target: Path) -> 
     table = EntityTable()
     spill = target.with_name(f".{target.name}.pages")
     try:
-        with atomic_writer(target) as output_file:
-            with open(spill, "w", encoding="utf-8", newline="\n") as spill_file:
+        with atomic_writer(target, "wb") as output_file:
+            with open(spill, "wb") as spill_file:
                 for output in outputs:
                     if isinstance(output, PageError):
                         stats.skipped.append(output)
@@ -319,7 +325,7 @@ def stream_ntriples(outputs: Iterable[PageOutput | PageError], target: Path) -> 
                         write_block(spill_file, output)
                     else:
                         output_file.write(output.block)
-                        stats.triples += output.block.count("\n")
+                        stats.triples += output.block.count(b"\n")
                     table.add(output.summary)
                     stats.pages += 1
                     stats.articles += output.articles

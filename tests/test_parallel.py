@@ -85,7 +85,7 @@ def _streamed(results):
         outputs.append(page_output(result))
         table.add(outputs[-1].summary)
     rewrites = table.rewrites()
-    lines = "".join(rewrites.apply(output.block) for output in outputs).splitlines(keepends=True)
+    lines = b"".join(rewrites.apply(output.block) for output in outputs).decode("utf-8").splitlines(keepends=True)
     return sorted(lines + table.entity_lines())
 
 
@@ -97,8 +97,9 @@ _LINE = st.builds("<{}> <p> {} .\n".format, st.integers(0, 50), st.text("ab\\\" 
        chunk_size=st.integers(1, 64))
 def test_stream_spill_blocks_read_back_whatever_the_chunk_size(tmp_path_factory, blocks, chunk_size):
     spill = tmp_path_factory.mktemp("spill") / "pages"
-    with open(spill, "w", encoding="utf-8", newline="\n") as handle:
-        for block in blocks + [""]:  # a page without lines writes no block
+    blocks = [block.encode("utf-8") for block in blocks]
+    with open(spill, "wb") as handle:
+        for block in blocks + [b""]:  # a page without lines writes no block
             write_block(handle, PageOutput("p.txt", 1, block, None))
     assert list(read_blocks(spill, chunk_size)) == blocks
 

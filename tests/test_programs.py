@@ -130,3 +130,27 @@ def test_programs_offsets_point_to_original_text():
 def test_programs_headline_theme():
     names = _names("本报梁山讯（通讯员 甲）正文。", headline="邹城市“四个强化” 做好交接")
     assert names == ["四个强化"]
+
+
+# The compiled matchers must find what the word-list scans they replace found.
+
+def test_programs_word_alternation_takes_the_longest_word():
+    import re
+
+    from kg.extract.programs import _alternation
+    pattern = re.compile(_alternation(["实施", "实施方案", "实行", "推", ""]))
+    assert [pattern.match(s).group() for s in ("实施方案好", "实施方", "实行", "推进")] == \
+        ["实施方案", "实施", "实行", "推"]
+    assert pattern.match("方案") is None
+    assert re.compile(_alternation([])).search("任何") is None  # an empty list matches nothing
+
+
+def test_programs_quote_pairs_skip_stray_marks():
+    from kg.extract.programs import _quotes
+    # a second opening mark before the close: the first is stray; a sentence end inside: no pair
+    assert [q.inner for q in _quotes("“甲“乙丙”，“丁。戊”，\"己\"")] == ["乙丙", "己"]
+    assert [q.inner for q in _quotes("“" + "长" * 61 + "”“短”")] == ["短"]
+
+
+def test_programs_head_noun_after_list_mark_only_while_none_seen():
+    assert _names("打造“1+N”开放式、集约化服务阵地体系。") == ["1+N开放式、集约化服务阵地体系"]

@@ -27,8 +27,10 @@ program_national.txt.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from kg.gazetteer import division_rows
 from kg.model import Article, Link, Locality, Mention
@@ -86,6 +88,24 @@ class _Grammar:
     # How far past a chain's closing mark its tests read (`_list_tail_head` the farthest: a 等 at
     # most 12 characters on, then a head noun); a bounded tail avoids copying the rest of the text.
     tail_reach: int = 0
+    # The word lists compiled into regular expressions (`_compile`), so that one C-level match
+    # replaces a loop of tests per character:
+    head_run: re.Pattern | None = None         # the characters `_head_phrase` may cross
+    heads_reversed: re.Pattern | None = None   # a head noun, spelt backwards, for the reversed text
+    head_of_reversed: dict[str, str] | None = None
+    prefix_run_reversed: re.Pattern | None = None  # `_preceding_run`'s characters, backwards
+    # a launching verb of unquoted terms, then (looked at, not consumed) 了, a second verb and the
+    # run of CJK characters that may hold the term
+    term_launch: re.Pattern | None = None
+    generic_word: re.Pattern | None = None     # any word of generic_anywhere
+    national_long: re.Pattern | None = None    # any national name of 4 characters or more
+    verb_anywhere: re.Pattern | None = None    # any launching verb
+    list_separator: re.Pattern | None = None   # any list separator
+    # Word lists by the character their words start (or end) with, for one dict lookup first:
+    followed_by_first: dict[str, tuple[str, ...]] | None = None
+    preceded_by_last: dict[str, tuple[str, ...]] | None = None
+    verbs_last: dict[str, tuple[str, ...]] | None = None
+    national_openings: frozenset[str] = frozenset()  # the first two characters of the national names
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +133,7 @@ def _grammar() -> _Grammar:
     national = {row["name"]: (None if row["place"] == "-" else row["place"])
                 for row in load_table("program_national.txt")}
     heads = longest(by_role.get("head", []) + by_role.get("weak", []))
-    return _Grammar(
+    return _compile(_Grammar(
         heads=heads,
         weak_heads=frozenset(by_role.get("weak", [])),
         bare_heads=longest(by_role.get("bare", []) + list(heads)),
@@ -138,7 +158,112 @@ def _grammar() -> _Grammar:
         national_lengths=tuple(sorted({len(name) for name in national})),
         tail_reach=14 + max(map(len, (*heads, *by_role.get("marker", []), *by_role.get("marker_after_verb", []),
                                       *clause, "本报")), default=0),
+    ))
+
+
+def _alternation(words) -> str:
+    """A regex matching any of `words` (non-empty ones: no word list holds an empty word, which
+    would match everywhere), the longest word where several match, as the list scans (the words
+    longest first) find it.
+
+    The words are written as a trie (实(?:施|行)|推(?:出|行)…): where a word is the start of a
+    longer one the longer is tried first, and at each step only the branches of the next
+    character are tried, where a flat alternation tries every word.
+    """
+    trie: dict = {}
+    for word in words:
+        if word:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}  # a word ends here
+    return _trie_pattern(trie) if trie else "(?!)"
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word ends here: the longer words first, then this one
+        pattern = f"(?:{pattern})?"
+    return pattern
+
+
+def _class_without(ranges: str, excluded) -> str:
+    """A character class of `ranges` ("a-z0-9", no escapes) less the `excluded` characters."""
+    spans = [(ranges[i], ranges[i + 2]) for i in range(0, len(ranges), 3)]
+    out = []
+    for lo, hi in spans:
+        for ch in sorted(c for c in set(excluded) if lo <= c <= hi):
+            if lo < ch:
+                out.append(f"{lo}-{chr(ord(ch) - 1)}")
+            lo = chr(ord(ch) + 1)
+        if lo <= hi:
+            out.append(f"{lo}-{hi}")
+    return "[" + "".join(out) + "]" if out else "(?!)"
+
+
+_CJK_RANGE = "\u4e00-\u9fff"  # `_is_cjk`
+# `_is_cjk` or an ASCII digit: `_head_phrase` tests other digits (`str.isdigit`) itself
+_HEAD_RUN_RANGE = "\u4e00-\u9fff0-9"
+
+
+def _compile(g: _Grammar) -> _Grammar:
+    """`g` with its word lists compiled into the matchers the finders use."""
+    cjk, run = _CJK_RANGE, _HEAD_RUN_RANGE
+    # `_head_phrase` crosses a character (CJK or digit) unless a function word starts there, or a
+    # clause verb that is not also the start of a head noun. Characters no such word starts with
+    # pass on a plain class test; only the others try the word lists.
+    stoppers = [w for w in (*_HEAD_BREAKERS, *g.clause_verbs) if w]
+    head_char = (f"(?:{_class_without(run, {w[0] for w in stoppers})}"
+                 f"|(?!{_alternation(_HEAD_BREAKERS)})(?:(?={_alternation(g.heads)})|(?!{_alternation(g.clause_verbs)}))"
+                 f"[{run}])")
+    # `_preceding_run` walks back over CJK characters while no verb or function word ends there:
+    # forwards in the reversed text, while no reversed word starts there.
+    enders = [w[::-1] for w in (*g.verbs, *_PREFIX_BREAKERS) if w]
+    prefix_char = f"(?:{_class_without(cjk, {w[0] for w in enders})}|(?!{_alternation(enders)})[{cjk}])"
+    # `_head_phrase` never tests an end right after a 、, so a head ending in one is never found there;
+    # nor is it in an unquoted term, made of CJK characters only
+    heads = [h for h in g.heads if h and not h.endswith("、")]
+    term_verbs = _alternation(g.term_verbs)
+    return replace(
+        g,
+        head_run=re.compile(f"{head_char}{{0,{_MAX_HEAD_PHRASE}}}"),
+        heads_reversed=re.compile(_alternation(h[::-1] for h in heads)),
+        head_of_reversed={h[::-1]: h for h in heads},
+        prefix_run_reversed=re.compile(f"{prefix_char}{{0,{_MAX_PREFIX + 6}}}"),
+        term_launch=re.compile(f"(?:{term_verbs})(?=(了)?({term_verbs})?([{cjk}]{{0,{_MAX_TERM}}}))"),
+        generic_word=re.compile(_alternation(g.generic_anywhere)),
+        national_long=re.compile(_alternation(name for name in g.national if len(name) >= 4)),
+        verb_anywhere=re.compile(_alternation(g.verbs)),
+        list_separator=re.compile(_alternation(g.list_separators)),
+        followed_by_first=_by_char(g.followed_by, last=False),
+        preceded_by_last=_by_char(g.preceded_by, last=True),
+        verbs_last=_by_char(g.verbs, last=True),
+        national_openings=frozenset(name[:2] for name in g.national),
     )
+
+
+def _by_char(words: tuple[str, ...], last: bool) -> dict[str, tuple[str, ...]]:
+    """The non-empty `words` by their last (or first) character."""
+    grouped: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            grouped.setdefault(w[-1] if last else w[0], []).append(w)
+    return {c: tuple(ws) for c, ws in grouped.items()}
+
+
+def _starts_with_word(t: str, pos: int, end: int, by_first: dict[str, tuple[str, ...]]) -> bool:
+    """Whether `t[pos:end]` starts with a word of a list grouped `by_first` character."""
+    words = by_first.get(t[pos:pos + 1])
+    return words is not None and t.startswith(words, pos, end)
+
+
+def _ends_with_word(t: str, start: int, pos: int, by_last: dict[str, tuple[str, ...]]) -> bool:
+    """Whether `t[start:pos]` ends with a word of a list grouped `by_last` character."""
+    words = by_last.get(t[pos - 1:pos]) if pos > start else None
+    return words is not None and t.endswith(words, start, pos)
 
 
 @lru_cache(maxsize=1)
@@ -162,17 +287,31 @@ def _places() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _place_last_chars() -> frozenset[str]:
-    """The characters the names of `_places()` end with."""
-    return frozenset(name[-1] for name in _places() if name)
+def _place_openings() -> frozenset[str]:
+    """The first two characters of the names of `_places()` (all have two or more)."""
+    return frozenset(name[:2] for name in _places())
+
+
+@lru_cache(maxsize=1)
+def _place_lengths_by_last() -> dict[str, tuple[int, ...]]:
+    """The lengths (3 to 10, longest first) of the names of `_places()` by their last character:
+    `_level_cue` tries those only."""
+    lengths: dict[str, set[int]] = {}
+    for name in _places():
+        if 3 <= len(name) <= 10:
+            lengths.setdefault(name[-1], set()).add(len(name))
+    return {ch: tuple(sorted(ks, reverse=True)) for ch, ks in lengths.items()}
 
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_CJK_CHAR = re.compile(f"[{_CJK_RANGE}]")
+
+
 def _has_cjk(s: str) -> bool:
-    return any(_is_cjk(c) for c in s)
+    return bool(s) and "\u4e00" <= s[0] <= "\u9fff" or _CJK_CHAR.search(s) is not None
 
 
 _NOT_NAME_CHARS = re.compile("[\\s" + re.escape(_INNER_QUOTES) + "]")  # `\\s` is exactly `str.isspace`
@@ -183,44 +322,33 @@ def _clean(s: str) -> str:
     return _NOT_NAME_CHARS.sub("", s)
 
 
-@dataclass(frozen=True)
-class _Quote:
+class _Quote(NamedTuple):
     start: int        # index of the opening mark in the normalised text
     end: int          # index after the closing mark
     inner: str
 
 
-_OPENING_MARK = re.compile('[“"]')
-_QUOTE_STOPS = re.compile("[。！？]")
+# A curly pair whose close is the first after the opening mark, with no second opening mark
+# between, or a pair of plain marks; 1 to 60 characters, none of them a sentence end. An opening
+# mark that starts no such pair is stray: the scan goes on from the next character.
+_QUOTED = re.compile('“([^“”。！？]{1,60})”|"([^"。！？]{1,60})"')
 
 
-@lru_cache(maxsize=4)
-def _quotes(text: str) -> tuple[_Quote, ...]:
+def _quotes(text: str) -> list[_Quote]:
     """Top-level quoted phrases: “…” (with ‘…’ inside) and plain "…" pairs."""
-    out: list[_Quote] = []
-    i = 0
-    while True:
-        opening = _OPENING_MARK.search(text, i)
-        if opening is None:
-            break
-        i = opening.start()
-        ch = text[i]
-        close = _CLOSE if ch == _OPEN else '"'
-        j = text.find(close, i + 1)
-        # a second opening mark before the close: this one is stray (the close is never an opening mark)
-        if j != -1 and 0 < j - i - 1 <= 60 and (ch != _OPEN or text.find(_OPEN, i + 1, j) == -1) \
-                and not _QUOTE_STOPS.search(text, i + 1, j):
-            out.append(_Quote(i, j + 1, text[i + 1:j]))
-            i = j + 1
-            continue
-        i += 1
-    return tuple(out)
+    new = tuple.__new__  # `_Quote(...)` without the Python-level constructor
+    return [new(_Quote, (m.start(), m.end(), m[1] or m[2])) for m in _QUOTED.finditer(text)]
+
+
+_CHAIN_JOINER_SET = frozenset(_CHAIN_JOINERS)
+_LONGEST_JOINER = max(map(len, _CHAIN_JOINERS))
 
 
 def _chains(text: str, quotes: list[_Quote]) -> list[list[_Quote]]:
     chains: list[list[_Quote]] = []
     for q in quotes:
-        if chains and text[chains[-1][-1].end:q.start] in _CHAIN_JOINERS:
+        if chains and q.start - chains[-1][-1].end <= _LONGEST_JOINER \
+                and text[chains[-1][-1].end:q.start] in _CHAIN_JOINER_SET:
             chains[-1].append(q)
         else:
             chains.append([q])
@@ -274,108 +402,109 @@ def _endswith_any(s: str, words) -> str | None:
     return None
 
 
-# The same tests at a position of the whole text, without copying the text from there on.
-def _word_at(text: str, pos: int, words: tuple[str, ...]) -> str | None:
-    """`_startswith_any(text[pos:], words)`."""
-    if not text.startswith(words, pos):
-        return None
-    index = _by_edge_char(words, False)
-    for w in (words if index is None else index.get(text[pos], ())):
-        if text.startswith(w, pos):
-            return w
-    return None
+def _head_end(rt: str, start: int, end: int, g: _Grammar) -> int | None:
+    """The farthest `k <= end` where `text[start:k]` ends with a head noun (`rt` is the text
+    reversed): the first reversed head noun from `len - end` on that fits before `len - start`."""
+    n = len(rt)
+    m = g.heads_reversed.search(rt, n - end, n - start)
+    return None if m is None else n - m.start()
 
 
-def _word_ending(text: str, start: int, end: int, words: tuple[str, ...]) -> str | None:
-    """`_endswith_any(text[start:end], words)`."""
-    if not text.endswith(words, start, end):
-        return None
-    index = _by_edge_char(words, True)
-    for w in (words if index is None else index.get(text[min(end, len(text)) - 1], ())):
-        if text.endswith(w, start, end):
-            return w
-    return None
-
-
-def _head_phrase(text: str, pos: int, g: _Grammar) -> str | None:
+def _head_phrase(t: str, rt: str, pos: int, g: _Grammar) -> str | None:
     """The longest run of a few words after `pos` that ends in a head noun.
 
     The run stops at punctuation, function words and verbs that open a new
     clause; a 、 inside it is crossed only while no head noun has been seen
-    (“1+N”开放式、集约化、共享型服务阵地体系).
+    (“1+N”开放式、集约化、共享型服务阵地体系). `rt` is the text reversed.
     """
-    best = None
+    first = t[pos:pos + 1]
+    if not ("\u4e00" <= first <= "\u9fff" or first.isdigit()):
+        return None  # the usual case: punctuation after the quotes
+    n = len(t)
+    limit = pos + _MAX_HEAD_PHRASE
+    if limit > n:
+        limit = n
     k = pos
-    while k < len(text) and k - pos < _MAX_HEAD_PHRASE:
-        ch = text[k]
-        if ch == "、" and best is None and k > pos:
-            k += 1
-            continue
-        if not (_is_cjk(ch) or ch.isdigit()) or _word_at(text, k, _HEAD_BREAKERS) \
-                or (_word_at(text, k, g.clause_verbs) and not _word_at(text, k, g.heads)):
+    while True:
+        # the words of `head_run` are tested on the whole text, as far as they reach: a clause
+        # verb or function word that starts before `limit` stops the run there
+        k = g.head_run.match(t, k).end()
+        if k >= limit:
+            k = limit
             break
+        ch = t[k]
+        if ch == "、":
+            if k == pos or _head_end(rt, pos, k, g) is not None:
+                break
+        elif not ch.isdigit() or t.startswith(_HEAD_BREAKERS, k) \
+                or (t.startswith(g.clause_verbs, k) and not t.startswith(g.heads, k)):
+            break  # (a digit beyond ASCII is crossed as the others are)
         k += 1
-        if _word_ending(text, pos, k, g.heads):
-            best = text[pos:k]
-    return best
+    if k == pos:
+        return None
+    hit = g.heads_reversed.search(rt, n - k, n - pos)  # `_head_end(rt, pos, k, g)`
+    return None if hit is None else t[pos:n - hit.start()]
 
 
-def _preceding_run(text: str, pos: int, g: _Grammar) -> str:
+def _preceding_run(t: str, rt: str, pos: int, g: _Grammar) -> str:
     """The words printed right before `pos`, back to a clause break, verb or function word."""
-    k = pos
-    while k > 0 and pos - k < _MAX_PREFIX + 6:
-        if not _is_cjk(text[k - 1]) or _word_ending(text, 0, k, g.verbs) \
-                or _word_ending(text, 0, k, _PREFIX_BREAKERS):
-            break
-        k -= 1
-    run = text[k:pos]
-    return run[-_MAX_PREFIX:]
+    reach = g.prefix_run_reversed.match(rt, len(t) - pos).end() - (len(t) - pos)
+    return t[pos - min(reach, _MAX_PREFIX):pos]
 
 
-def _verb_before(text: str, pos: int, g: _Grammar) -> str | None:
-    before = text[max(0, pos - 8):pos]
-    for tail in ("了", "好", "起", ""):
-        if tail and not before.endswith(tail):
-            continue
-        stem = before[: len(before) - len(tail)] if tail else before
-        verb = _endswith_any(stem, g.verbs)
-        if verb:
-            return verb
-    return None
+_VERB_TAILS = ("了", "好", "起")  # printed between a launching verb and its object (实行了“…”)
+
+
+def _verb_before(t: str, pos: int, g: _Grammar) -> bool:
+    """Whether a launching verb, maybe with 了/好/起, ends within the 8 characters before `pos`."""
+    if pos == 0:
+        return False
+    lo = pos - 8 if pos > 8 else 0
+    if t[pos - 1] in _VERB_TAILS and _ends_with_word(t, lo, pos - 1, g.verbs_last):
+        return True
+    return _ends_with_word(t, lo, pos, g.verbs_last)
 
 
 def _is_list(inner: str, g: _Grammar) -> bool:
-    core = _clean(inner)
-    return any(sep in core.strip(sep) for sep in g.list_separators)
-
-
-def _followed_by_slogan_word(text: str, chain: list[_Quote], g: _Grammar) -> bool:
-    return _startswith_any(text[chain[-1].end:chain[-1].end + 12], g.followed_by) is not None
-
-
-def _preceded_by_slogan_word(text: str, chain: list[_Quote], g: _Grammar) -> bool:
-    return _endswith_any(text[max(0, chain[0].start - 6):chain[0].start], g.preceded_by) is not None
+    """Whether a separator splits the phrase (its characters, `_clean`) inside, not at its ends."""
+    if g.list_separator.search(inner) is None:
+        return False  # the usual case: no separator at all
+    return any(sep in inner.strip(sep) for sep in g.list_separators)
 
 
 _LEVEL_WORDS_LONGEST = sorted(_LEVEL_WORDS.items(), key=lambda kv: -len(kv[0]))
+_ALL_LEVEL_WORDS = tuple(_LEVEL_WORDS)
 
 
-def _level_cue(before: str, places: dict) -> tuple[str, str | None] | None:
-    """(level, place or None) named right before a program (全国“…”, 济宁市“…”), if any."""
-    # no name of `places` (always `_places()`) can end right before unless it ends in this character
-    if places is not _places() or before[-1:] in _place_last_chars():
-        for k in range(min(len(before), 10), 2, -1):
-            hit = places.get(before[-k:])
-            if hit:
-                return hit
-    for word, level in _LEVEL_WORDS_LONGEST:
-        if before.endswith(word):
-            return level, None
+def _level_cue(t: str, start: int) -> tuple[str, str | None] | None:
+    """(level, place or None) named right before a program (全国“…”, 济宁市“…”) at `start`, if
+    any: the longest name of `_places()` of 3 to 10 characters ending there, else a level word,
+    within the 10 characters before."""
+    if start == 0:
+        return None
+    lo = start - 10 if start > 10 else 0
+    # only the lengths of the names that end in this character are tried, longest first
+    lengths = _place_lengths_by_last().get(t[start - 1])
+    if lengths:
+        places = _places()
+        for k in lengths:
+            if k <= start - lo:
+                hit = places.get(t[start - k:start])
+                if hit:
+                    return hit
+    if t.endswith(_ALL_LEVEL_WORDS, lo, start):
+        for word, level in _LEVEL_WORDS_LONGEST:
+            if t.endswith(word, lo, start):
+                return level, None
     return None
 
 
-@dataclass(frozen=True)
-class _Found:
+def _level_at(t: str, start: int, idx: int) -> tuple[str, str | None] | None:
+    """The level cue before the `idx`-th quote of a chain, at `start`: only the first has one."""
+    return _level_cue(t, start) if idx == 0 else None
+
+
+class _Found(NamedTuple):
     name: str
     start: int             # normalised span of the evidence
     end: int
@@ -386,6 +515,8 @@ class _Found:
 
 def _national(inner: str, g: _Grammar) -> str | None:
     """The first national name (in the file's order) that is `inner` or, of 4 characters or more, opens it."""
+    if inner[:2] not in g.national_openings:
+        return None  # every hit opens `inner` (or is it): the usual case settled by its first characters
     names = g.national
     hits = [inner[:size] for size in g.national_lengths
             if size <= len(inner) and (size >= 4 or size == len(inner)) and inner[:size] in names]
@@ -402,69 +533,83 @@ def _list_tail_head(tail: str, g: _Grammar) -> bool:
     k = tail.find("等", 1)
     if k == -1 or k > 12 or any(not _is_cjk(c) for c in tail[1:k]):
         return False
-    return _startswith_any(tail[k + 1:], g.heads) is not None
+    return tail.startswith(g.heads, k + 1)
 
 
-def _quoted_programs(text: Normalized, headline_end: int, masked: list[tuple[int, int]],
-                     g: _Grammar) -> list[_Found]:
-    t = text.text
+def _outside(quotes: list[_Quote], titles: list[tuple[int, int]]) -> list[_Quote]:
+    """The quotes that do not open inside a title (`titles`: `_titles`, in text order, disjoint)."""
+    kept = []
+    i = 0
+    for q in quotes:
+        while i < len(titles) and titles[i][1] <= q.start:
+            i += 1  # this title ends before the quote, and so before all the quotes after it
+        if i == len(titles) or not titles[i][0] < q.start:
+            kept.append(q)
+    return kept
+
+
+def _quoted_programs(t: str, rt: str, quotes: list[_Quote], headline_end: int,
+                     titles: list[tuple[int, int]], g: _Grammar) -> list[_Found]:
+    """`rt` is the text `t` reversed; the quotes inside 《》 `titles` are left out."""
     places = _places()
     found: list[_Found] = []
-    quotes = [q for q in _quotes(t) if not any(a < q.start < b for a, b in masked)]
+    if titles:
+        quotes = _outside(quotes, titles)
+    generic, weak_heads, min_length = g.generic, g.weak_heads, g.min_length
+    followed_by_first, national_openings = g.followed_by_first, g.national_openings
     for chain in _chains(t, quotes):
-        followed_veto = _followed_by_slogan_word(t, chain, g)
-        preceded_veto = _preceded_by_slogan_word(t, chain, g)
-        last = chain[-1]
-        tail = t[last.end:last.end + g.tail_reach]
-        via_deng = tail.startswith("等")
-        head = None if followed_veto else _head_phrase(t, last.end + (1 if via_deng else 0), g)
-        verb = _verb_before(t, chain[0].start, g)
-        marker = None if head else (_startswith_any(tail, g.markers)
-                                    or (verb and _startswith_any(tail, g.verb_markers)))
-        de_head = None
-        if not head and not marker and tail.startswith("的") and not followed_veto:
-            de_head = _head_phrase(t, last.end + 1, g)
-        # the verb's object is the quoted phrase itself, not a noun it modifies (建立“三老三户”档案表)
-        whole_object = (not _is_cjk(tail[:1]) or _startswith_any(tail, g.clause_verbs) is not None
-                        or tail[:1] in ("", "等") or last.end == headline_end or tail.startswith("本报"))
-        for idx, q in enumerate(chain):
-            inner = _clean(q.inner)
-            if not inner or inner in g.generic:
+        chain_start, end = chain[0].start, chain[-1].end
+        last = len(chain) - 1
+        followed_veto = _starts_with_word(t, end, end + 12, followed_by_first)
+        via_deng = t.startswith("等", end)
+        head = None if followed_veto else _head_phrase(t, rt, end + (1 if via_deng else 0), g)
+        # Evidence only some phrases need is found when first asked for (None: not yet).
+        verb = marker = de_head = None
+        for idx, (q_start, q_end, q_inner) in enumerate(chain):
+            inner = _clean(q_inner)
+            if not inner or inner in generic:
                 continue
-            is_last = idx == len(chain) - 1
-            level = _level_cue(t[max(0, q.start - 10):q.start], places) if idx == 0 else None
-            national = _national(inner, g)
-            listy = _is_list(q.inner, g)
+            is_last = idx == last
             own_head = head if is_last else None
-            incomplete = len(inner) < g.min_length or not _has_cjk(inner)
-            if own_head and incomplete and own_head in g.weak_heads:
-                continue
-            if own_head and national and via_deng:
-                own_head = None
-            if own_head and not (own_head in g.weak_heads and listy):
-                prefix = _preceding_run(t, q.start, g) if idx == 0 else ""
+            incomplete = len(inner) < min_length or not _has_cjk(inner)
+            if own_head:
+                if incomplete and own_head in weak_heads:
+                    continue
+                if via_deng and _national(inner, g):
+                    own_head = None
+            if own_head and not (own_head in weak_heads and _is_list(inner, g)):
+                level = _level_cue(t, q_start) if idx == 0 else None
+                prefix = _preceding_run(t, rt, q_start, g) if idx == 0 else ""
                 keep_prefix = (len(prefix) >= 2 and level is None
                                and (not _has_cjk(inner) or len(inner) == 1 or prefix.endswith("书记")))
                 name = (prefix if keep_prefix else "") + inner + own_head
-                start = q.start - len(prefix) if keep_prefix else q.start
-                found.append(_Found(name, start, q.end + (1 if via_deng else 0) + len(own_head),
+                start = q_start - len(prefix) if keep_prefix else q_start
+                found.append(_Found(name, start, q_end + (1 if via_deng else 0) + len(own_head),
                                     inner, via_deng, level))
                 continue
             if followed_veto:
                 continue
-            if national:
-                found.append(_Found(inner, q.start, q.end, inner, False, level))
+            if inner[:2] in national_openings and _national(inner, g):
+                found.append(_Found(inner, q_start, q_end, inner, False, _level_at(t, q_start, idx)))
                 continue
             # a bare phrase: no head noun of its own
-            if listy and not (de_head and "+" in inner):
+            if marker is None:
+                # the tests below read the text at most `tail_reach` characters past the chain
+                tail = t[end:end + g.tail_reach]
+                verb = _verb_before(t, chain_start, g)
+                marker = not head and (tail.startswith(g.markers)
+                                       or (verb and tail.startswith(g.verb_markers)))
+                if not head and not marker and tail.startswith("的"):
+                    de_head = _head_phrase(t, rt, end + 1, g)
+            if _is_list(inner, g) and not (de_head and "+" in inner):
                 continue
-            if preceded_veto:
+            if _ends_with_word(t, max(0, chain_start - 6), chain_start, g.preceded_by_last):
                 continue
             if is_last and marker and len(inner) >= 2:
-                found.append(_Found(inner, q.start, q.end, inner, False, level))
+                found.append(_Found(inner, q_start, q_end, inner, False, _level_at(t, q_start, idx)))
                 continue
-            if incomplete or _endswith_any(inner, g.descriptor_ends) \
-                    or (len(inner) <= 3 and _startswith_any(inner, g.descriptor_starts)):
+            if incomplete or inner.endswith(g.descriptor_ends) \
+                    or (len(inner) <= 3 and inner.startswith(g.descriptor_starts)):
                 continue
             own_bare_head = _endswith_any(inner, g.bare_heads)
             evidence = (
@@ -472,66 +617,59 @@ def _quoted_programs(text: Normalized, headline_end: int, masked: list[tuple[int
                 or (not is_last and head is not None)
                 or (is_last and _list_tail_head(tail, g))
                 or (own_bare_head and len(inner) - len(own_bare_head) >= 2)
-                or (verb is not None and whole_object)
-                or (q.start < headline_end and _headline_theme(t, q, places))
+                or (verb and _whole_object(tail, end, headline_end, g))
+                or (q_start < headline_end and _headline_theme(t, q_start, q_end, places))
             )
             if evidence:
-                found.append(_Found(inner, q.start, q.end, inner, False, level))
+                found.append(_Found(inner, q_start, q_end, inner, False, _level_at(t, q_start, idx)))
     return found
 
 
-def _headline_theme(t: str, q: _Quote, places: dict) -> bool:
-    """A headline opening with (a place and) a quoted phrase, then a verb: the story's theme."""
-    line_start = q.start
+def _whole_object(tail: str, end: int, headline_end: int, g: _Grammar) -> bool:
+    """Whether the verb's object is the quoted phrase itself, not a noun it modifies
+    (建立“三老三户”档案表): nothing Chinese, a clause verb or 等 follows, or the headline ends."""
+    return (not _is_cjk(tail[:1]) or tail.startswith(g.clause_verbs)
+            or tail[:1] in ("", "等") or end == headline_end or tail.startswith("本报"))
+
+
+def _headline_theme(t: str, start: int, end: int, places: dict) -> bool:
+    """A headline opening with (a place and) the quoted phrase `t[start:end]`, then a verb: the story's theme."""
+    line_start = start
     while line_start > 0 and _is_cjk(t[line_start - 1]):
         line_start -= 1
-    before = t[line_start:q.start]
-    return (before == "" or before in places) and q.end < len(t) and _is_cjk(t[q.end])
+    before = t[line_start:start]
+    return (before == "" or before in places) and end < len(t) and _is_cjk(t[end])
 
 
-@lru_cache(maxsize=4)
-def _verb_pattern(term_verbs: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(v) for v in term_verbs))
-
-
-_CJK_TERM = re.compile(f"[\u4e00-\u9fff]{{1,{_MAX_TERM}}}")  # as far as `_is_cjk` characters run, at most a term
-
-
-def _unquoted_programs(text: Normalized, masked: list[tuple[int, int]], g: _Grammar) -> list[_Found]:
-    t = text.text
+def _unquoted_programs(t: str, rt: str, covered: bytearray, g: _Grammar) -> list[_Found]:
+    """Terms after a launching verb; `rt` is the text reversed, `covered` flags masked indexes."""
     found: list[_Found] = []
-    verb_re = _verb_pattern(g.term_verbs)
-    covered = _covered(masked)
-    head_ends = _by_edge_char(g.heads, True)
-    for m in verb_re.finditer(t):
-        pos = m.end()
-        if t.startswith("了", pos):
-            pos += 1
-        # a second verb (探索实行, 开发…) belongs to the launching, not the name
-        second = _word_at(t, pos, g.term_verbs)
-        verb = second or m.group(0)
-        if second:
-            pos += len(second)
-        if pos in covered:
+    n = len(t)
+    heads_reversed = g.heads_reversed
+    for m in g.term_launch.finditer(t):
+        # the term starts after the verb, a 了 and a second verb (探索实行, 开发…), which belongs to
+        # the launching, not the name; it lies within the run of Chinese characters from there
+        pos, run_end = m.span(3)
+        if pos == run_end or covered[pos]:
             continue
+        # the longest term: the farthest end (within the run of Chinese characters) where a head
+        # noun ends, the longest head noun there not a weak one
         best = None
-        run = _CJK_TERM.match(t, pos)
-        # the longest term: the farthest end (within the run of Chinese characters) where a head noun ends
-        for k in range(run.end() if run else pos, pos, -1):
-            if head_ends is not None and t[k - 1] not in head_ends:
-                continue  # no head noun ends with this character
-            head = _word_ending(t, pos, k, g.heads)
-            if head and head not in g.weak_heads:
-                best = (k, head)
+        r = n - run_end
+        while (hit := heads_reversed.search(rt, r, n - pos)) is not None:
+            head = g.head_of_reversed[hit.group(0)]
+            if head not in g.weak_heads:
+                best = (n - hit.start(), head)
                 break
+            r = hit.start() + 1
         if not best:
             continue
         end, head = best
         term = t[pos:end]
         modifier = term[: -len(head)]
-        if head in g.loose_heads and verb not in g.continuing_verbs:
+        if head in g.loose_heads and (m.group(2) or m.group(0)) not in g.continuing_verbs:
             continue
-        if len(modifier) < g.min_modifier or any(w in modifier for w in g.generic_anywhere):
+        if len(modifier) < g.min_modifier or g.generic_word.search(modifier):
             continue
         rest = modifier
         while rest:
@@ -541,28 +679,26 @@ def _unquoted_programs(text: Normalized, masked: list[tuple[int, int]], g: _Gram
             rest = rest[len(w):]
         if not rest:
             continue
-        if not covered.isdisjoint(range(pos, end)):  # the term overlaps a masked span
+        if covered.find(1, pos, end) != -1:  # the term overlaps a masked span
             continue
         found.append(_Found(term, pos, end, term))
     return found
 
 
-def _covered(spans: list[tuple[int, int]]) -> set[int]:
-    """Every index inside one of the spans `[a, b)`."""
-    covered: set[int] = set()
+def _covered(t: str, spans: list[tuple[int, int]]) -> bytearray:
+    """A flag per index of `t` (and one past its end): 1 inside one of the spans `[a, b)`."""
+    covered = bytearray(len(t) + 1)
     for a, b in spans:
-        covered.update(range(a, b))
+        covered[a:b] = b"\x01" * (b - a)
     return covered
+
+
+_TITLE = re.compile(r"《[^《》]{1,80}》")
 
 
 def _titles(t: str) -> list[tuple[int, int]]:
     """《》 titles: documents and works, whose words are no program of their own."""
-    return [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{1,80}》", t)]
-
-
-def _masked_spans(t: str) -> list[tuple[int, int]]:
-    """Quoted phrases and 《》 titles: unquoted terms are never looked for inside them."""
-    return [(q.start, q.end) for q in _quotes(t)] + _titles(t)
+    return [m.span() for m in _TITLE.finditer(t)]
 
 
 def _unify(found: list[_Found]) -> list[_Found]:
@@ -583,6 +719,11 @@ def _unify(found: list[_Found]) -> list[_Found]:
         if f.name != f.core and not f.via_deng:
             full.setdefault(f.core, []).append(f.name)
     names = {f.name for f in found}
+    # the names by their last character, each group in the order of `names` (that order breaks
+    # ties between the shortest longer names below): only these can end with a name
+    by_last: dict[str, list[str]] = {}
+    for n in names:
+        by_last.setdefault(n[-1:], []).append(n)
     out = []
     for f in found:
         name = f.name
@@ -596,40 +737,39 @@ def _unify(found: list[_Found]) -> list[_Found]:
                 if len(other) > len(name) and suffix and other.endswith(suffix):
                     name = other
                     break
-        longer = [n for n in names if len(n) > len(name) and n.endswith(name) and len(name) >= 4
-                  and _has_cjk(n[: len(n) - len(name)])]
-        if longer and name == f.name:
-            name = min(longer, key=len)
-        out.append(_Found(name, f.start, f.end, f.core, f.via_deng, f.level))
+        if name == f.name and len(name) >= 4:
+            longer = [n for n in by_last[name[-1:]] if len(n) > len(name) and n.endswith(name)
+                      and _has_cjk(n[: len(n) - len(name)])]
+            if longer:
+                name = min(longer, key=len)
+        out.append(f if name == f.name else f._replace(name=name))
     return out
 
 
-def _national_unquoted(text: Normalized, masked: list[tuple[int, int]], g: _Grammar) -> list[_Found]:
+def _national_unquoted(t: str, covered: bytearray, g: _Grammar) -> list[_Found]:
     """National and provincial programs printed without quotes (依托灯塔-党建在线)."""
-    t = text.text
     found = []
-    covered = None
+    if g.national_long.search(t) is None:
+        return found  # the usual case: one scan of the text for all the names
     for name in g.national:
         if len(name) < 4 or name not in t:
             continue
         for m in re.finditer(re.escape(name), t):
-            if covered is None:
-                covered = _covered(masked)
-            if m.start() not in covered:
+            if not covered[m.start()]:
                 found.append(_Found(name, m.start(), m.end(), name))
     return found
 
 
-def _locality_link(f: _Found, locality: Locality, places: dict, g: _Grammar) -> Link | None:
-    """launchedIn: the level named before the program, the place its name opens with,
-    the issuing place of a national or provincial program, else the story's place."""
+def _launched_in(f: _Found, locality: Locality, places: dict, g: _Grammar) -> tuple[str, str] | None:
+    """launchedIn (kind, place): the level named before the program, the place its name opens
+    with, the issuing place of a national or provincial program, else the story's place."""
     national = _national(f.core, g) or _national(f.name, g)
     if national is not None:
         issuer = g.national[national]
         hit = places.get(issuer) if issuer else None
-        return Link("launchedIn", hit[0], hit[1]) if hit else None
+        return hit
     level = f.level
-    if level is None:
+    if level is None and f.name[:2] in _place_openings():  # else no name of `places` opens it
         for k in range(min(len(f.name), 6), 1, -1):
             hit = places.get(f.name[:k])
             if hit:
@@ -642,44 +782,55 @@ def _locality_link(f: _Found, locality: Locality, places: dict, g: _Grammar) -> 
         if place is None:
             place = {"province": locality.province, "city": locality.city}.get(kind)
         if place is not None:
-            return Link("launchedIn", kind, place)
+            return kind, place
     if locality.county:
-        return Link("launchedIn", "county", locality.county)
+        return "county", locality.county
     if locality.city:
-        return Link("launchedIn", "city", locality.city)
+        return "city", locality.city
     return None
 
 
-def _run_by(text: Normalized, f: _Found, organizations: tuple[Mention, ...], g: _Grammar) -> str | None:
+class _Organization(NamedTuple):
+    """An organization mention with its normalised span."""
+    name: str
+    origin_end: int   # original offset after the name
+    start: int        # normalised span
+    end: int
+
+
+_SEMICOLONS = re.compile("[；;]")
+_CLAUSE_BREAK = re.compile("[" + re.escape("".join(sorted(_CLAUSE_BREAKS))) + "]")
+
+
+def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list[_Organization],
+            g: _Grammar) -> str | None:
     """The organization the sentence names as running the program, if any.
 
     Either the organization's name stands right before the program
     (`天博集团“三让两培养”`), or it is the subject of the launching verb in the
-    same clause (`县委组织部出台…`, `由区直机关党委牵头`).
+    same clause (`县委组织部出台…`, `由区直机关党委牵头`). `sentence_left` is where
+    the program's sentence starts.
     """
     t = text.text
-    s_left, _ = text.sentence_bounds(f.start, f.end)
     start_orig = text.origin[f.start]
     best = None
     for org in organizations:
-        if org.end > start_orig:
+        if org.origin_end > start_orig:
             continue
-        # normalised index just after the organization's name
-        org_start, org_end = text.index_from(org.start), text.index_from(org.end)
-        if org_start < s_left:
+        if org.start < sentence_left:
             continue  # the organization must stand in the program's own sentence
-        between = t[org_end:f.start]
+        between = t[org.end:f.start]
         if len(between) <= 1:
             best = org
             continue
-        if org_start - s_left <= 1 and not any(c in "；;" for c in between) \
-                and any(v in between for v in g.verbs):
+        if org.start - sentence_left <= 1 and not _SEMICOLONS.search(between) \
+                and g.verb_anywhere.search(between):
             best = org  # the sentence's subject runs what the sentence launches
             continue
-        if any(c in _CLAUSE_BREAKS for c in between) or len(between) > 16:
+        if len(between) > 16 or _CLAUSE_BREAK.search(between):
             continue
         lead = between[:6]
-        if any(lead.find(v) != -1 for v in g.verbs) or lead.startswith("牵头"):
+        if g.verb_anywhere.search(lead) or lead.startswith("牵头"):
             best = org
     return best.name if best else None
 
@@ -689,15 +840,28 @@ def _headline_end(article: Article, text: Normalized) -> int:
     return text.index_from(article.body_start)
 
 
+_BY_START = attrgetter("start")
+
+
 def find_programs(article: Article, text: Normalized, locality: Locality,
                   organizations: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """Program mentions of one story, in text order, with launchedIn / runBy links."""
     g = _grammar()
     places = _places()
-    masked = _masked_spans(text.text)
-    quoted = _quoted_programs(text, _headline_end(article, text), _titles(text.text), g)
-    unquoted = _unquoted_programs(text, masked, g) + _national_unquoted(text, masked, g)
-    found = _unify(sorted(quoted + unquoted, key=lambda f: f.start))
+    t = text.text
+    rt = t[::-1]  # the finders look back from a position by matching forwards in the reversed text
+    quotes = _quotes(t)
+    titles = _titles(t)
+    # quoted phrases and 《》 titles: unquoted terms are never looked for inside them
+    covered = _covered(t, [(q.start, q.end) for q in quotes] + titles)
+    quoted = _quoted_programs(t, rt, quotes, _headline_end(article, text), titles, g)
+    unquoted = _unquoted_programs(t, rt, covered, g) + _national_unquoted(t, covered, g)
+    found = _unify(sorted(quoted + unquoted, key=_BY_START))
+    if not found:
+        return ()
+    orgs = [_Organization(org.name, org.end, text.index_from(org.start), text.index_from(org.end))
+            for org in organizations]
+    place_links: dict[tuple[str, str], Link] = {}  # one Link object per place in a story
     mentions: list[Mention] = []
     seen: set[tuple[str, int]] = set()
     for f in found:
@@ -706,14 +870,18 @@ def find_programs(article: Article, text: Normalized, locality: Locality,
         seen.add((f.name, f.start))
         start, end = text.span(f.start, f.end)
         links = []
-        place = _locality_link(f, locality, places, g)
+        place = _launched_in(f, locality, places, g)
         if place:
-            links.append(place)
-        org = _run_by(text, f, organizations, g)
+            link = place_links.get(place)
+            if link is None:
+                link = place_links[place] = Link("launchedIn", place[0], place[1])
+            links.append(link)
+        left, right = text.sentence_bounds(f.start, f.end)
+        org = _run_by(text, f, left, orgs, g) if orgs else None
         if org:
             links.append(Link("runBy", "organization", org))
         mentions.append(Mention(
             source=article.source, article=article.index, type="program",
             name=f.name, text=text.printed[f.start:f.end], start=start, end=end,
-            sentence=text.sentence(f.start, f.end), links=tuple(links)))
+            sentence=text.printed[left:right], links=tuple(links)))  # `text.sentence(f.start, f.end)`
     return tuple(mentions)

@@ -66,7 +66,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     from kg.model import PageResult
     from kg.normalize import normalize
     from kg.pipeline import mention_order, sentence_breaks, subject_keys
-    from kg.rdf import entity_triples, nt_line, page_triples
+    from kg.rdf import entity_triples, nt_lines, page_triples
     from kg.read import expand_inputs, read_page
     from kg.segment import segment
     from kg.stream import EntityTable, _AsNamed, _Entities, read_blocks, summarize
@@ -118,7 +118,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
             triples = list(page_triples(result, _AsNamed()))
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.write("".join(dict.fromkeys(map(nt_line, triples))).encode("utf-8"))
+            sink.write("".join(dict.fromkeys(nt_lines(triples))).encode("utf-8"))
             sink.write(b"\n")
             spent["serialise"] += clock() - t
         t = clock()
@@ -127,7 +127,7 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
         t, spent["relate"] = clock(), spent["relate"] + clock() - t
         triples = list(entity_triples(entities))
         t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-        sink.write("".join(sorted({nt_line(triple) for triple in triples})).encode("utf-8"))
+        sink.write("".join(sorted(set(nt_lines(triples)))).encode("utf-8"))
         sink.write(b"\n")  # (a block of its own, as the final pass reads blocks)
         spent["serialise"] += clock() - t
     t = clock()

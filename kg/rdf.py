@@ -2,7 +2,7 @@
 
 Triples are first plain values (`Triple`: subject IRI, predicate IRI, object IRI or `Lit`),
 from `entity_triples` and `page_triples`. `to_graph`/`to_dataset` turn them into rdflib
-terms; `nt_line` writes one as the N-Triples line rdflib's serializer would write, so the
+terms; `nt_lines` writes them as the N-Triples line rdflib's serializer would write, so the
 streaming build (`kg.stream`) never builds rdflib terms for the bulk of an archive.
 
 Identifiers are derived from content, never from build order: a coded place
@@ -16,7 +16,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import PurePath
 from types import SimpleNamespace
-from typing import Iterator, NamedTuple, Union
+from typing import Iterable, Iterator, NamedTuple, Union
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -189,13 +189,17 @@ def nt_term(value: str | Lit) -> str:
     return f"<{value}>" if value.__class__ is str else _nt_literal(value)
 
 
+def nt_lines(triples: Iterable[Triple]) -> list[str]:
+    """The N-Triples line of each triple, byte for byte as rdflib's N-Triples serializer writes it."""
+    # An archive writes a hundred thousand lines per MB of pages: one comprehension, no call per
+    # line, and IRIs (plain `str`) the short way.
+    return [f"<{s}> <{p}> <{o}> .\n" if o.__class__ is str else f"<{s}> <{p}> {_nt_literal(o)} .\n"
+            for s, p, o in triples]
+
+
 def nt_line(triple: Triple) -> str:
-    """The N-Triples line of one triple, byte for byte as rdflib's N-Triples serializer writes it."""
-    s, p, o = triple
-    # An archive writes hundreds of thousands of lines per MB: IRIs (plain `str`) take the short way.
-    if o.__class__ is str:
-        return f"<{s}> <{p}> <{o}> .\n"
-    return f"<{s}> <{p}> {_nt_literal(o)} .\n"
+    """The N-Triples line of one triple."""
+    return nt_lines((triple,))[0]
 
 
 # ---------------------------------------------------------------- the triples
@@ -214,62 +218,69 @@ def entity_triples(linked: Linked) -> Iterator[Triple]:
         yield entity_ref(rel.subject), _PROPERTY_OF_LINK[rel.predicate], entity_ref(rel.object)
 
 
-def page_triples(result: PageResult, linked: Linked) -> Iterator[Triple]:
+def page_triples(result: PageResult, linked: Linked) -> list[Triple]:
     """The page-level triples: its articles, mentions and quantities with their evidence."""
+    # Built as one list from tuples (no generators within generators): a page has thousands.
+    triples: list[Triple] = []
     subjects = dict(result.subjects)
     for article in result.articles:
-        yield from _article_triples(article, tuple(linked.resolve(k) for k in subjects.get(article.index, ())))
+        triples += _article_triples(article, tuple(linked.resolve(k) for k in subjects.get(article.index, ())))
+    entity_of = linked.entity_of
     for mention in result.mentions:
-        yield from _mention_triples(mention, linked.entity_of[mention])
+        triples += _mention_triples(mention, entity_of[mention])
     for quantity in result.quantities:
-        yield from _quantity_triples(quantity, linked.resolve(quantity.of) if quantity.of else None)
+        triples += _quantity_triples(quantity, linked.resolve(quantity.of) if quantity.of else None)
+    return triples
 
 
-def _quantity_triples(quantity: Quantity, of: EntityKey | None) -> Iterator[Triple]:
+def _quantity_triples(quantity: Quantity, of: EntityKey | None) -> list[Triple]:
     article = _article_ref(quantity.source, quantity.article)
     node = f"{_ID}quantity/{_page_slug(quantity.source)}/{quantity.start}-{quantity.end}"
-    yield node, _TYPE, _DJ.Quantity
-    yield article, _DJ.reports, node
-    yield node, _VALUE, _decimal(quantity.value)
-    yield node, _UNIT_TEXT, _zh(quantity.unit)
-    yield node, _DJ.approximate, _bool(quantity.approximate)
-    if quantity.counts:
-        yield node, _DJ.counts, _zh(quantity.counts)
-    if of is not None:
-        yield node, _DJ.quantityOf, entity_ref(of)
     evidence = _mention_ref(quantity.source, quantity.start, quantity.end, "quantity", quantity.text)
-    yield node, _DJ.evidence, evidence
-    yield from _evidence_triples(evidence, node, article, quantity.start, quantity.end, quantity.text,
+    triples = [(node, _TYPE, _DJ.Quantity),
+               (article, _DJ.reports, node),
+               (node, _VALUE, _decimal(quantity.value)),
+               (node, _UNIT_TEXT, _zh(quantity.unit)),
+               (node, _DJ.approximate, _bool(quantity.approximate))]
+    if quantity.counts:
+        triples.append((node, _DJ.counts, _zh(quantity.counts)))
+    if of is not None:
+        triples.append((node, _DJ.quantityOf, entity_ref(of)))
+    triples.append((node, _DJ.evidence, evidence))
+    triples += _evidence_triples(evidence, node, article, quantity.start, quantity.end, quantity.text,
                                  quantity.sentence)
+    return triples
 
 
-def _article_triples(article: Article, subjects: tuple[EntityKey, ...]) -> Iterator[Triple]:
+def _article_triples(article: Article, subjects: tuple[EntityKey, ...]) -> list[Triple]:
     node = _article_ref(article.source, article.index)
-    yield node, _TYPE, _DJ.Article
-    yield node, _DJ.sourceFile, Lit(article.source)
-    yield node, _DJ.kind, Lit(article.kind)
-    yield node, _DJ.startOffset, _int(article.start)
-    yield node, _DJ.endOffset, _int(article.end)
+    triples = [(node, _TYPE, _DJ.Article),
+               (node, _DJ.sourceFile, Lit(article.source)),
+               (node, _DJ.kind, Lit(article.kind)),
+               (node, _DJ.startOffset, _int(article.start)),
+               (node, _DJ.endOffset, _int(article.end))]
     if article.headline:
-        yield node, _DJ.headline, _zh(article.headline)
+        triples.append((node, _DJ.headline, _zh(article.headline)))
     if article.dateline:
-        yield node, _DJ.dateline, _zh(article.dateline)
+        triples.append((node, _DJ.dateline, _zh(article.dateline)))
     for credit in article.credits:
         person = entity_ref(EntityKey("reporter", credit.name))
-        yield node, _DJ.reporter if credit.role == "reporter" else _DJ.photographer, person
+        triples.append((node, _DJ.reporter if credit.role == "reporter" else _DJ.photographer, person))
         evidence = _mention_ref(article.source, credit.start, credit.end, "reporter", credit.name)
-        yield from _evidence_triples(evidence, person, node, credit.start, credit.end, credit.name, None)
+        triples += _evidence_triples(evidence, person, node, credit.start, credit.end, credit.name, None)
     for key in subjects:
-        yield node, _DJ.about, entity_ref(key)
+        triples.append((node, _DJ.about, entity_ref(key)))
+    return triples
 
 
-def _mention_triples(mention: Mention, key: EntityKey) -> Iterator[Triple]:
+def _mention_triples(mention: Mention, key: EntityKey) -> tuple[Triple, ...]:
     article = _article_ref(mention.source, mention.article)
     entity = entity_ref(key)
-    if mention.kind != DATELINE_KIND:
-        yield article, _DJ.mentions, entity
     node = _mention_ref(mention.source, mention.start, mention.end, mention.type, mention.name)
-    yield from _evidence_triples(node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
+    evidence = _evidence_triples(node, entity, article, mention.start, mention.end, mention.text, mention.sentence)
+    if mention.kind == DATELINE_KIND:
+        return evidence
+    return ((article, _DJ.mentions, entity), *evidence)
 
 
 def _evidence_triples(node, entity, article, start, end, text, sentence) -> tuple[Triple, ...]:

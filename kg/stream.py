@@ -12,7 +12,7 @@ So each page yields its page-level lines, with every entity named as its finder 
 (`PageOutput`), and a `PageSummary`; an `EntityTable` merges the summaries. A page whose lines
 name every place by its code is written out at once; a page that names a place without a code
 is spilled, and at the end its lines are rewritten where that name resolved to a coded place.
-Then the entity lines are added. Every line is a triple of `kg.rdf` written by `kg.rdf.nt_line`
+Then the entity lines are added. Every line is a triple of `kg.rdf` written by `kg.rdf.nt_lines`
 as rdflib's N-Triples serializer writes it, so the lines are those of `kg build --format nt`;
 only their order differs (pages in order, spilled pages after the others, then the entities).
 No rdflib term is built: the strings go straight to the lines.
@@ -107,10 +107,10 @@ class _AsNamed:
 
 
 def page_output(result: PageResult) -> PageOutput:
-    from kg.rdf import nt_line, page_triples
+    from kg.rdf import nt_lines, page_triples
 
     # In the order the triples come (deterministic), without repeats: sorting would cost as much again.
-    block = "".join(dict.fromkeys(map(nt_line, page_triples(result, _AsNamed())))).encode("utf-8")
+    block = "".join(dict.fromkeys(nt_lines(page_triples(result, _AsNamed())))).encode("utf-8")
     return PageOutput(result.page.source, len(result.articles), block, summarize(result))
 
 
@@ -198,10 +198,10 @@ class EntityTable:
         return PlaceRewrites({term.encode("utf-8"): coded.encode("utf-8") for term, coded in terms.items()})
 
     def entity_lines(self) -> list[str]:
-        from kg.rdf import entity_triples, nt_line
+        from kg.rdf import entity_triples, nt_lines
 
         entities = _Entities(self.entities(), self.relations())
-        return sorted({nt_line(triple) for triple in entity_triples(entities)})
+        return sorted(set(nt_lines(entity_triples(entities))))
 
 
 @dataclass(frozen=True)

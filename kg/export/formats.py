@@ -133,9 +133,9 @@ class Export:
     @cached_property
     def ntriples(self) -> str:
         """As `sorted_ntriples(self.graph)`, from the triples' lines."""
-        from kg.rdf import nt_line
+        from kg.rdf import nt_lines
 
-        return "".join(sorted(set(map(nt_line, self.triples))))
+        return "".join(sorted(set(nt_lines(self.triples))))
 
     @cached_property
     def turtle(self) -> str:

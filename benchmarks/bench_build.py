@@ -76,7 +76,8 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
     gazetteer = load_gazetteer()  # loaded once per process: cold start measures it
     files, _ = expand_inputs([directory])
     table = EntityTable()
-    with open(nt_target, "wb") as sink:
+    spill = nt_target.with_name(nt_target.name + ".spill")  # pages naming a place without its code
+    with open(nt_target, "wb") as sink, open(spill, "wb") as spilled:
         for path in files:
             t0 = clock()
             page = read_page(path)
@@ -114,12 +115,16 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
             t = clock()
             ordered = sorted(set(mentions), key=mention_order)
             result = PageResult(page, articles, tuple(ordered), tuple(subjects), tuple(quantities))
-            table.add(summarize(result))
+            summary = summarize(result)
+            table.add(summary)
             t, spent["relate"] = clock(), spent["relate"] + clock() - t
-            triples = list(page_triples(result, _AsNamed()))
+            triples = page_triples(result, _AsNamed())
             t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
-            sink.write("".join(dict.fromkeys(nt_lines(triples))).encode("utf-8"))
-            sink.write(b"\n")
+            block = "".join(dict.fromkeys(nt_lines(triples))).encode("utf-8")
+            if summary.uncoded:
+                spilled.write(block + b"\n")
+            else:
+                sink.write(block)
             spent["serialise"] += clock() - t
         t = clock()
         rewrites = table.rewrites()
@@ -128,11 +133,11 @@ def time_stages(directory: Path, nt_target: Path) -> dict[str, float]:
         triples = list(entity_triples(entities))
         t, spent["rdf"] = clock(), spent["rdf"] + clock() - t
         sink.write("".join(sorted(set(nt_lines(triples)))).encode("utf-8"))
-        sink.write(b"\n")  # (a block of its own, as the final pass reads blocks)
         spent["serialise"] += clock() - t
     t = clock()
-    for block in read_blocks(nt_target):  # the final pass of the streaming writer
+    for block in read_blocks(spill):  # the final pass of the streaming writer
         rewrites.apply(block)
+    spill.unlink()
     spent["relate"] += clock() - t
     return spent
 

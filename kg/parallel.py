@@ -262,7 +262,8 @@ def run_build(args) -> int | None:
     """`kg build` for `--stream` and `--engine dask`; None when the ordinary build should run."""
     if not args.stream and args.engine == "local":
         return None
-    from kg.read import expand_inputs
+    from kg.export.formats import remove_stale_formats
+    from kg.read import expand_inputs, unique_names
     from kg.stream import print_stats
 
     formats = {f.strip() for f in args.format.split(",") if f.strip()}
@@ -271,13 +272,8 @@ def run_build(args) -> int | None:
     if getattr(args, "update", None) is not None or getattr(args, "remove", None):
         raise KgError("--stream and --engine dask build a whole archive: --update/--remove need the ordinary build")
     files, missing = expand_inputs(args.inputs, args.glob)
-    try:  # two files of one name would give their articles the same IRIs
-        from kg.read import unique_names
-    except ImportError:
-        pass
-    else:
-        files, clashes = unique_names(files)
-        missing = [*missing, *clashes]
+    files, clashes = unique_names(files)  # two files of one name would give their articles the same IRIs
+    missing = [*missing, *clashes]
     max_bytes = None if getattr(args, "allow_large", False) else getattr(args, "max_bytes", None)
     out: Path = args.output
     target = out / "graph.nt"
@@ -287,6 +283,7 @@ def run_build(args) -> int | None:
                            max_bytes=max_bytes)
     else:
         stats = stream_build([*missing, *files], target, args.jobs, progress, max_bytes)
+    remove_stale_formats(out, {target.name})  # a graph.ttl of an earlier build would contradict graph.nt
     for err in stats.skipped:
         print(f"error: {err}", file=sys.stderr)
     print_stats(stats, out)

@@ -139,6 +139,13 @@ def test_stream_cli_writes_the_graph_of_the_ordinary_build(reference_nt, tmp_pat
     assert not (tmp_path / "graph.ttl").exists()
 
 
+def test_stream_cli_removes_the_turtle_of_an_earlier_ordinary_build(tmp_path):
+    assert main(["build", str(TWO_PAGES[0]), "-o", str(tmp_path), "--no-html", "--jobs", "1"]) == 0
+    assert (tmp_path / "graph.ttl").exists()
+    assert main(["build", str(TWO_PAGES[0]), "-o", str(tmp_path), "--format", "nt", "--stream", "--jobs", "1"]) == 0
+    assert not (tmp_path / "graph.ttl").exists() and (tmp_path / "graph.nt").exists()
+
+
 def test_stream_cli_writes_the_same_bytes_whatever_the_hash_seed(tmp_path):
     # The streaming writer keeps the lines in the order the triples come, unsorted: that order
     # must not depend on how strings hash (set and dict iteration).

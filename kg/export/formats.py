@@ -182,9 +182,14 @@ def write_formats(export: Export, out: Path, formats: tuple[str, ...]) -> list[P
         nodes, edges = _csv_tables(export.graph)
         put("entities.csv", nodes)
         put("edges.csv", edges)
-    for name in sorted(set(OUTPUT_FILES) - {path.name for path in written}):
-        (out / name).unlink(missing_ok=True)  # an earlier build's format, stale now
+    remove_stale_formats(out, {path.name for path in written})
     return written
+
+
+def remove_stale_formats(out: Path, written: set[str]) -> None:
+    """Remove the graph files of an earlier build that this build did not write (stale now)."""
+    for name in sorted(set(OUTPUT_FILES) - written):
+        (out / name).unlink(missing_ok=True)
 
 
 __all__ = ["FORMATS", "JSONLD_CONTEXT", "Export", "sorted_ntriples", "to_networkx", "write_formats"]

@@ -29,3 +29,20 @@ def tiny_result() -> PageResult:
     program = mention("program", "四联四助行动", "“四联四助”行动", links=(Link("launchedIn", "county", "梁山县"),))
     return PageResult(page, (article,), (county, town, program),
                       ((0, (EntityKey("county", "梁山县", "370832000000"),)),))
+
+
+# Literal texts that writers of N-Triples and Turtle get wrong: each must round-trip.
+ODD_TEXTS = [
+    '他说"好"',  # quotes
+    "C:\\路径\\n不是换行",  # backslashes, one before an n
+    "第一行\n第二行\r\n第三行\r",  # newlines and carriage returns
+    "制表\t符\b\f",
+    "行\u2028分隔\u2029段",  # line and paragraph separators
+    "\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\xa0",  # C0, DEL, C1 controls, no-break space
+    "𠀀𝄞😀",  # astral characters
+    "\ufeff\u200b\u200d\ufffd",  # BOM, zero-width, replacement character
+    "",
+    "结尾是反斜杠\\",
+    '\\"\\\\"\n',  # escapes next to each other
+    "'单引号''' \"\"\" # @prefix x: <y> . ; ,",  # Turtle punctuation inside a string
+]

@@ -13,21 +13,11 @@ from kg.model import Credit, Quantity
 from kg.rdf import Lit, _bool, _decimal, _int, entity_triples, nt_line, page_triples, to_graph
 from kg.relate import relate
 
+from conftest import ODD_TEXTS
+
 S = "https://w3id.org/dangjian-kg/id/article/p/0"
 P = "https://w3id.org/dangjian-kg/ontology#text"
 
-ODD_TEXTS = [
-    '他说"好"',  # quotes
-    "C:\\路径\\n不是换行",  # backslashes, one before an n
-    "第一行\n第二行\r\n第三行\r",  # newlines and carriage returns
-    "制表\t符",
-    "行\u2028分隔\u2029段",  # line and paragraph separators
-    "\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\xa0",  # C0, DEL, C1 controls, no-break space
-    "𠀀𝄞😀",  # astral characters
-    "\ufeff\u200b\u200d\ufffd",  # BOM, zero-width, replacement character
-    "",
-    '\\"\\\\"\n',  # escapes next to each other
-]
 
 
 def _rdflib_row(obj) -> str:

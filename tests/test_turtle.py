@@ -18,25 +18,13 @@ from kg.read import read_page
 from kg.relate import relate
 from kg.vocab import DJ_IRI, ID
 
+from conftest import ODD_TEXTS
+
 XSD = "http://www.w3.org/2001/XMLSchema#"  # a plain string: pytest probes module names, and XSD warns
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 S = f"{ID}article/p/0"
 P = f"{DJ_IRI}text"
 
-ODD_TEXTS = [
-    '他说"好"',  # quotes
-    "C:\\路径\\n不是换行",  # backslashes, one before an n
-    "第一行\n第二行\r\n第三行\r",  # newlines and carriage returns
-    "制表\t符\b\f",
-    "行\u2028分隔\u2029段",  # line and paragraph separators
-    "\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\xa0",  # C0, DEL, C1 controls, no-break space
-    "𠀀𝄞😀",  # astral characters
-    "\ufeff\u200b\u200d\ufffd",  # BOM, zero-width, replacement character
-    "",
-    "结尾是反斜杠\\",
-    '\\"\\\\"\n',  # escapes next to each other
-    "'单引号''' \"\"\" # @prefix x: <y> . ; ,",  # Turtle punctuation inside a string
-]
 
 
 def _triples(linked):

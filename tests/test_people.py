@@ -56,3 +56,44 @@ def test_people_title_scan_agrees_with_a_lookahead_alternation():
     for titles in (_patterns().before, _patterns().after):
         lookahead = re.compile("(?=(" + "|".join(map(re.escape, titles)) + "))")
         assert _title_starts(text, titles) == [(m.start(), m.group(1)) for m in lookahead.finditer(text)]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("县委书记韩志强在会上要求，要抓好落实。", "韩志强"),
+    ("村党支部书记孙红被评为优秀党务工作者。", "孙红"),
+    ("市委常委、组织部部长郑立军到村调研时指出。", "郑立军"),
+    ("镇党委书记冯涛率队走访企业。", "冯涛"),
+    ("在村党支部书记吕国庆的带领下，村集体增收。", "吕国庆"),
+    ("村委会主任邵明也在现场。", "邵明"),
+])
+def test_people_name_after_office_title_ends_at_a_function_word(sentence, name):
+    assert [m.name for m in _people(sentence)] == [name]
+
+
+@pytest.mark.parametrize("sentence", [
+    "第一书记常年在村里工作。",
+    "第一书记全部到位。",
+    "书记和主任在一起办公。",
+    "第一书记项目在村里落地。",
+    "镇长高度重视。",
+    # a plain role noun is followed by adverbs far more often than by names: no function-word end
+    "党员时刻在一线。",
+])
+def test_people_words_after_office_title_are_no_names(sentence):
+    assert _people(sentence) == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "省委组织部有关负责同志到县调研。",
+    "相关处室同志参加座谈。",
+    "许多同志表示赞同。",
+    "全体同志参加会议。",
+    "我们要向老同志学习。",
+    "有关领导同志出席。",
+])
+def test_people_no_name_from_words_before_comrade(sentence):
+    assert _people(sentence) == ()
+
+
+def test_people_exemplary_figure_and_former_residence():
+    assert [m.name for m in _people("学习革命烈士冯国栋，参观杨德昌故居。")] == ["冯国栋", "杨德昌"]

@@ -3,8 +3,9 @@
 A Chinese personal name (a common surname + 1-2 characters) is taken only where its
 context shows it is a person (`kg/data/person_patterns.tsv`): a title or role right before
 it (`第一书记张三说`, `党员李四，`) with a word or punctuation that can end a name right
-after it, or a personal title right after it (`张三同志`). Better to miss a person than to
-invent one: a name-like string without such context is not listed.
+after it, or a personal title right after it (`张三同志`). After an office title a function
+word also ends a name (`县委书记张三在会上`, `部长李四到村调研`). Better to miss a person than
+to invent one: a name-like string without such context is not listed.
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class _Patterns:
     not_name: frozenset[str]
     surnames: frozenset[str]
     not_name_chars: frozenset[str]
+    office_titles: frozenset[str]
+    office_name_end: tuple[str, ...]  # name_end and function_end, longest first
+    not_name_first: frozenset[str]
+    not_before_name: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -40,31 +45,42 @@ def _patterns() -> _Patterns:
     def longest_first(kind: str) -> tuple[str, ...]:
         return tuple(sorted(by_kind.get(kind, []), key=len, reverse=True))
 
-    return _Patterns(longest_first("title_before"), longest_first("title_after"), longest_first("name_end"),
-                     frozenset(by_kind.get("not_name", [])), frozenset(by_kind.get("surname", [])),
-                     frozenset(by_kind.get("not_name_char", [])))
+    def words(kind: str) -> frozenset[str]:
+        return frozenset(by_kind.get(kind, []))
+
+    titles = longest_first("title_before")
+    # a name never holds a title ("书记和主任在" names no 和主任)
+    not_name = words("not_name") | {w for w in titles if len(w) >= 2}
+    office_name_end = tuple(sorted(words("name_end") | words("function_end"), key=len, reverse=True))
+    return _Patterns(titles, longest_first("title_after"), longest_first("name_end"),
+                     frozenset(not_name), words("surname"), words("not_name_char"),
+                     words("office_title"), office_name_end, words("not_name_first"), words("not_before_name"))
 
 
 def _is_name(name: str, pat: _Patterns) -> bool:
-    return (name[0] in pat.surnames and _ALL_CJK.fullmatch(name) is not None
-            and not any(w in name for w in pat.not_name) and pat.not_name_chars.isdisjoint(name[1:]))
+    # a name is 2-3 characters: look its few substrings up rather than scanning every not_name word
+    return (name[0] in pat.surnames and name[0] not in pat.not_name_first and _ALL_CJK.fullmatch(name) is not None
+            and pat.not_name_chars.isdisjoint(name[1:])
+            and not any(name[i:j] in pat.not_name for i in range(len(name)) for j in range(i + 2, len(name) + 1)))
 
 
-def _ends_name(t: str, at: int, pat: _Patterns) -> bool:
-    return at >= len(t) or t[at] in _NAME_ENDS_PUNCT or t.startswith(pat.name_end, at)
+def _ends_name(t: str, at: int, name_end: tuple[str, ...]) -> bool:
+    return at >= len(t) or t[at] in _NAME_ENDS_PUNCT or t.startswith(name_end, at)
 
 
-def _after_title(t: str, at: int, pat: _Patterns) -> tuple[int, int] | None:
+def _after_title(t: str, at: int, pat: _Patterns, office: bool) -> tuple[int, int] | None:
     """A name right after a title ending at `at`: 3 characters preferred over 2, unless the
-    third begins a word that ends names ("王五说")."""
+    third begins a word that ends names ("王五说"). After an office title a function word
+    ends a name too ("书记王五在")."""
     if t[at:at + 1] not in pat.surnames:
         return None  # every name read here starts at `at`, and a name starts with a surname
+    name_end = pat.office_name_end if office else pat.name_end
     two = t[at:at + 2]
-    if len(two) == 2 and _is_name(two, pat) and t.startswith(pat.name_end, at + 2):
+    if len(two) == 2 and _is_name(two, pat) and t.startswith(name_end, at + 2):
         return at, at + 2
     for size in (3, 2):
         name = t[at:at + size]
-        if len(name) == size and _is_name(name, pat) and _ends_name(t, at + size, pat):
+        if len(name) == size and _is_name(name, pat) and _ends_name(t, at + size, name_end):
             return at, at + size
     return None
 
@@ -76,7 +92,7 @@ def _before_title(t: str, at: int, pat: _Patterns) -> tuple[int, int] | None:
         if start < 0:
             continue
         name = t[start:at]
-        if not _is_name(name, pat):
+        if not _is_name(name, pat) or (start > 0 and t[start - 1] in pat.not_before_name):
             continue
         if size == 3 and t[start + 1] in pat.surnames and t[start] not in pat.surnames:
             continue
@@ -143,7 +159,7 @@ def find_people(article: Article, text: Normalized, organizations: tuple[Mention
             org_spans.append((s, e + 1))
     found: dict[tuple[int, int], str] = {}
     for i, title in _title_starts(t, pat.before):
-        span = _after_title(t, i + len(title), pat)
+        span = _after_title(t, i + len(title), pat, title in pat.office_titles)
         if span:
             found.setdefault(span, t[span[0]:span[1]])
     for i, title in _title_starts(t, pat.after):

@@ -10,9 +10,14 @@ A page is raw text with columns interleaved, so the segmenter works on lines:
    subtitle, page furniture. The block is found by walking back from the next anchor.
 3. Layout. Some pages print each headline before its story, others after it. The page
    decides by evidence: what stands before the first story and after the last one.
-   The block of a gap then goes to the story after it or to the story before it; headline
-   runs that no story claims nearby are "orphans", given to a headline-less story whose
-   place they name.
+   The block of a gap then goes to the story after it or to the story before it, unless the
+   block's own place cue says otherwise (a page can mix both layouts): a block naming only the
+   previous story's dateline place is that story's, one naming only the next story's place is
+   the next one's, and one with the previous story's title on top and the next one's below is
+   split. Headline runs that no story claims nearby are "orphans", given to a headline-less
+   story whose place they name.
+4. Web copies credit their writers in a metadata line ("作者：A B"); a story without a dateline
+   or byline credit takes those names as its reporters.
 
 Rules (furniture patterns, credit roles, headline join rules, place-label suffixes) are data
 in `kg/data/segment_*.tsv`.
@@ -114,11 +119,12 @@ def _photo_credit() -> re.Pattern:
     """A photo credit from its role word on ("通讯员 A B 摄"); _photo_credits adds what stands before.
 
     Starting with the role words lets the regex engine jump to their first characters instead of
-    trying the whole pattern at every position of the page.
+    trying the whole pattern at every position of the page. One line break may follow the role
+    word: a credit set at the end of a caption line wraps there ("■通讯员\\n孟凡 摄").
     """
     roles = "|".join(map(re.escape, _role_words()))
     return re.compile(
-        f"(?:{roles})[ \\t\u3000:：]*"
+        f"(?:{roles})[ \\t\u3000:：]*(?:\\r?\\n[ \\t\u3000]*)?"
         f"(?P<names>[{_CJK}·][{_CJK}·\\s\u3000、，,]{{0,30}}?)[ \\t\u3000]*摄(?:影)?(?=[\\s\ufffd）)]|$)"
     )
 
@@ -362,6 +368,32 @@ def _merge_tokens(tokens: list[_Token]) -> list[_Token]:
 
 def _credits(text: str, base: int, role: str) -> tuple[Credit, ...]:
     return tuple(Credit(t.text, role, t.start, t.end) for t in _merge_tokens(_name_tokens(text, base)))
+
+
+@lru_cache(maxsize=None)
+def _metadata_credit() -> re.Pattern:
+    """A writer credit inside a web metadata line: "作者：甲乙 丙丁" up to the next field ("编辑：")."""
+    words = {row["word"] for row in load_table("segment_metadata_credits.tsv")} | set(_role_words())
+    keys = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    name = f"[{_CJK}·]{{2,4}}(?![{_CJK}·:：])"  # a whole name, never the next field's key
+    return re.compile(f"(?:^|(?<=[\\s|｜丨/]))(?:{keys})[:：][ \t\u3000]*"
+                      f"(?P<names>{name}(?:[ \t\u3000、，,]+{name})*)")
+
+
+def _metadata_credits(lines: _Lines, lo_off: int, hi_off: int, datelines: frozenset[str]) -> tuple[Credit, ...]:
+    """Reporters credited in the metadata lines (furniture) between lo_off and hi_off."""
+    lo, hi = _line_range(lines.starts, lines.ends, lo_off, hi_off)
+    found: list[Credit] = []
+    for i in range(lo, hi):
+        raw = lines.raws[i]
+        if "：" not in raw and ":" not in raw:
+            continue  # cheap test first
+        line = lines[i]
+        if _kind(line, datelines) != FURNITURE:
+            continue
+        for m in _metadata_credit().finditer(raw):
+            found.extend(_credits(m.group("names"), line.start + m.start("names"), "reporter"))
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- anchors
@@ -745,6 +777,10 @@ def _caption_start(lines: _Lines, starts: list[int], anchor: _Anchor, floor: int
             break
         if any(_kind(ln, datelines) == FURNITURE for ln in para):
             break
+        if above_first > 0 and lines[above_first].blanks_before == 0 and lines[above_first - 1].start < floor:
+            break  # the paragraph runs on from the story above's dateline or byline: its body
+        if any(it.kind != FURNITURE for it in _trailing_block(lines, above_first, above_last + 1, datelines)[0]):
+            break  # the paragraph ends in a title: the story above ends there, the caption cannot go on
         first = above_first
     return max(lines[first].start, floor)
 
@@ -780,6 +816,46 @@ def _assign_orphans(stories: list[_Story], orphans: list[list[_Line]]) -> None:
     left = [i for i in range(len(texts)) if i not in used]
     if len(waiting) == 1 and len(left) == 1:  # the one title left is the one story's
         waiting[0].headline = texts[left[0]]
+
+
+def _place_cue(anchors: list[_Anchor], stories: dict[int, _Story], g: int, items: list[_Item],
+               markdown: bool) -> str | None:
+    """Whose headline the block of gap g is, by the places it names: "previous", "next", "split"
+    (the previous story's title on top, the next one's below) or None (no clear evidence).
+
+    A headline names its own story's dateline place. The cue counts only where it is clear: the
+    block names one neighbour's place and not the other's, and the other neighbour is a story with
+    a place of its own, or no story at all (a photo, the page's edge).
+    """
+    prev_place = anchors[g - 1].dateline if g - 1 in stories else None
+    next_place = anchors[g].dateline if g in stories else None
+    prev_open = g - 1 not in stories or prev_place is not None  # no story, or one whose place we know
+    next_open = g not in stories or next_place is not None
+    said = "".join(_content(it.line) for it in items if it.kind != FURNITURE)
+    names_prev = bool(prev_place) and prev_place in said
+    names_next = bool(next_place) and next_place in said
+    if prev_place == next_place:
+        return None
+    if names_prev and not names_next and next_open:
+        return "previous"
+    if names_next and not names_prev and prev_open:
+        return "next"
+    if names_prev and names_next:
+        grp_prev, grp_next = _split_groups(items, markdown)
+        if not grp_prev.headline or not grp_next.headline:
+            return None
+        if grp_prev.headline[-1].start >= grp_next.headline[0].start:
+            return None
+        top, bottom = _join_headline(grp_prev.headline) or "", _join_headline(grp_next.headline) or ""
+        if prev_place in top and next_place not in top and next_place in bottom and prev_place not in bottom:
+            return "split"
+    return None
+
+
+def _split_groups(items: list[_Item], markdown: bool) -> tuple[_Group, _Group]:
+    """A block read both ways: the group on its top (a headline printed after the story above) and
+    the group at its bottom (a headline printed before the story below)."""
+    return _group_after(items, markdown), _group_before(items, markdown)
 
 
 def _body_end(lines: list[_Line], lo: int, hi: int, floor: int) -> int:
@@ -856,9 +932,12 @@ def segment(page: Page) -> tuple[Article, ...]:
         end = max(s.end, start)
         body_start = min(max(s.body_start, start), end)
         body_end = min(max(s.body_end, body_start), end)
+        credits = s.anchor.credits
+        if not credits and s.anchor.kind != "photo":  # a web copy credits its writers in its metadata
+            credits = _metadata_credits(lines, prev_end, body_start, datelines)
         articles.append(Article(page.source, len(articles), s.anchor.kind,
                                 None if s.anchor.kind == "photo" else s.headline,
-                                s.anchor.dateline, s.anchor.credits, start, end, body_start, body_end))
+                                s.anchor.dateline, credits, start, end, body_start, body_end))
         prev_end = end
     return tuple(articles)
 
@@ -928,24 +1007,48 @@ def _stories(text: str, lines: _Lines, anchors: list[_Anchor], datelines: frozen
             body_end = max(body_end, lines[first - 1].end)
         stories[i] = _Story(a, line_start_of(a.start), body_end, a.body_start, body_end)
 
+    # Each gap's block goes the page's way unless its own place cue says otherwise (a page can
+    # mix headlines printed before and after their stories).
+    headline_by_cue: set[int] = set()  # stories whose headline a place cue gave them
+    head_runs: dict[int, list[_Line]] = {}  # the headline lines each story was given
+
+    def give(index: int, grp: _Group, after_story: bool, by_cue: bool) -> None:
+        st = stories[index]
+        if (index in headline_by_cue and not by_cue) or (not grp.headline and st.headline is not None):
+            orphans.extend(_runs([_Item(ln, TITLE) for ln in grp.headline], markdown))
+            orphans.extend(grp.orphans)
+            return  # a cue-given headline wins over the page's default; no headline never replaces one
+        if index in head_runs and head_runs[index]:
+            orphans.append(head_runs[index])  # the default one it replaces may be another story's
+        st.headline = _join_headline(grp.headline) if grp.headline else None
+        head_runs[index] = grp.headline
+        if by_cue:
+            headline_by_cue.add(index)
+        if grp.lines and after_story:
+            st.end = max(st.end, max(ln.end for ln in grp.lines))
+        elif grp.lines:
+            st.start = min(st.start, min(ln.start for ln in grp.lines))
+        orphans.extend(grp.orphans)
+
     for g, (lo, hi, items, first) in enumerate(blocks):
         if not items:
             continue
         before, after = g - 1, g  # anchors on either side of gap g
-        if headline_after and before >= 0 and before in stories:
-            grp = _group_after(items, markdown)
-            st = stories[before]
-            st.headline = _join_headline(grp.headline) if grp.headline else None
-            if grp.lines:
-                st.end = max(st.end, max(ln.end for ln in grp.lines))
-            orphans.extend(grp.orphans)
+        cue = _place_cue(anchors, stories, g, items, markdown)
+        if cue == "split":
+            grp_prev, grp_next = _split_groups(items, markdown)
+            taken = {id(ln) for ln in grp_prev.lines + grp_next.lines}
+            give(before, _Group(grp_prev.lines, grp_prev.headline, []), True, True)
+            give(after, _Group(grp_next.lines, grp_next.headline, []), False, True)
+            orphans.extend(_runs([it for it in items if id(it.line) not in taken], markdown))
+        elif cue == "previous":
+            give(before, _group_after(items, markdown), True, True)
+        elif cue == "next":
+            give(after, _group_before(items, markdown), False, True)
+        elif headline_after and before >= 0 and before in stories:
+            give(before, _group_after(items, markdown), True, False)
         elif not headline_after and after < len(anchors) and after in stories:
-            grp = _group_before(items, markdown)
-            st = stories[after]
-            st.headline = _join_headline(grp.headline) if grp.headline else None
-            if grp.lines:
-                st.start = min(st.start, min(ln.start for ln in grp.lines))
-            orphans.extend(grp.orphans)
+            give(after, _group_before(items, markdown), False, False)
         else:
             orphans.extend(_runs(items, markdown))
     ordered = [stories[i] for i in sorted(stories)]

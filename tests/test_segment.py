@@ -233,3 +233,89 @@ def test_segment_photo_credit_starts_at_its_marker(before):
     assert photo.kind == "photo" and photo.photographers == ("赵某",)
     assert text[photo.body_start:photo.body_end] == "图为活动现场，党员认真学习。"
     assert text[:photo.end].endswith("通讯员 赵某 摄")
+
+
+# ---------------------------------------------------------------- captions, mixed layouts, web metadata
+
+def test_segment_caption_stops_at_the_title_of_the_story_above():
+    text = ("本报讯（记者 王某 通讯员 陈某）近日，\n市委组织部举办村党组织书记\n培训班，来自全市的书记参加\n培训。\n"
+            "全市村党组织书记集中“充电”\n\n"
+            "近日，某某镇组织党员志愿者走进\n田间地头，帮助群众抢收小麦。\n■通讯员 孙某 摄\n")
+    story, photo = seg(text)
+    assert story.headline == "全市村党组织书记集中“充电”"
+    assert "培训班" in text[story.body_start:story.body_end]
+    assert photo.kind == "photo" and text[photo.body_start:photo.body_end].startswith("近日，某某镇")
+
+
+def test_segment_caption_never_takes_the_body_of_the_story_above():
+    # the story's last line runs on over a column break, yet its paragraph follows its dateline
+    text = ("本报甲乙讯（通讯员 张某）今年以来，甲乙\n县推行党员积分管理，全县党员\n积极参与活动，成效明显的\n\n"
+            "近日，某某镇组织党员志愿者走进\n田间地头，帮助群众抢收小麦。\n■通讯员 孙某 摄\n")
+    story, photo = seg(text)
+    assert "积分管理" in text[story.body_start:story.body_end]
+    assert text[photo.start:photo.body_end].startswith("近日，某某镇")
+
+
+def test_segment_headline_placement_per_gap_by_place_cue():
+    # the page prints its headlines before their stories, but one story's headline after it
+    text = ("甲乙打造“先锋”党建品牌\n本报甲乙讯（通讯员 张某）今年以来，甲乙\n市开展先锋行动，成效明显。\n\n"
+            "本报丙丁讯（通讯员 李某）近日，丙丁县召\n开现场推进会，观摩示范点。\n丙丁现场观摩促比学赶超\n\n"
+            "本报戊己讯（通讯员 王某）为守护\n湖区生态，某某镇开展清湖行动。\n\n"
+            "庚辛推行“红色帮办”机制\n本报庚辛讯（通讯员 赵某）近日，庚辛县\n推行帮办机制，服务群众。\n")
+    first, second, third, fourth = seg(text)
+    assert first.headline == "甲乙打造“先锋”党建品牌"
+    assert second.headline == "丙丁现场观摩促比学赶超"
+    assert third.headline is None  # the title above it names the story before it
+    assert fourth.headline == "庚辛推行“红色帮办”机制"
+    assert text[:second.end].endswith("丙丁现场观摩促比学赶超")
+
+
+def test_segment_headline_placement_splits_a_block_between_two_stories():
+    # one block holds the title printed after the story above and the title printed before the next one
+    text = ("党的建设\n\n本报甲乙讯（通讯员 张某）今年以来，甲乙\n县实施引擎工程，成效明显。\n"
+            "甲乙“红色引擎”激活\n“两新”组织发展动能\n\n"
+            "建强阵地 配强队伍 做强产业\n丙丁“四雁”工程锻造生力军\n本报丙丁讯（通讯员 李某）丙丁县实施\n“四雁”工程，培育队伍。\n\n"
+            "小区里的“红色议事厅”\n■本报通讯员 王某 刘某\n走进某某社区，居民正在\n商量加装电梯的事。\n")
+    first, second, third = seg(text)
+    assert first.headline == "甲乙“红色引擎”激活“两新”组织发展动能"
+    assert second.headline == "丙丁“四雁”工程锻造生力军"
+    assert (third.kind, third.headline) == ("feature", "小区里的“红色议事厅”")
+    assert first.end <= second.start < text.index("建强阵地") + 1
+
+
+def test_segment_photo_credit_with_line_break_after_the_role_word():
+    text = ("本报甲乙讯（通讯员 王某）" + BODY + "\n"
+            "近日，某某镇开展“党员进网格”活动，\n组织党员为群众解决难题。 ■通讯员\n孟某 摄\n")
+    photo = seg(text)[-1]
+    assert (photo.kind, photo.photographers) == ("photo", ("孟某",))
+    assert text[photo.body_start:photo.body_end].startswith("近日，某某镇")
+
+
+@pytest.mark.parametrize("furniture", [
+    "某某日报  2024年6月4日  星期二",
+    "2024年6月4日 星期二 某某日报",
+    "您现在的位置：首页 > 基层党建 > 正文",
+    "某某新闻网  >  新闻中心  >  党建动态",
+    "首页>>党建",
+])
+def test_segment_furniture_paper_date_and_breadcrumbs_are_no_headline(furniture):
+    text = furniture + "\n甲乙县推行“红色帮办”服务机制\n本报甲乙讯（通讯员 张某）" + BODY
+    (art,) = seg(text)
+    assert art.headline == "甲乙县推行“红色帮办”服务机制"
+
+
+def test_segment_web_metadata_credits_are_the_reporters():
+    text = ("首页 | 要闻 | 党建\n甲乙市：“某某先锋”点亮振兴路\n"
+            "发布时间：2024-04-17 10:05:22  来源：甲乙市融媒体中心  作者：周某 陈某某  编辑：刘某\n"
+            "近年来，甲乙市委组织部实施培育计划，每年选拔优秀青年纳入村级后备力量，成效明显。\n")
+    (art,) = seg(text)
+    assert art.headline == "甲乙市：“某某先锋”点亮振兴路"
+    assert art.reporters == ("周某", "陈某某")  # the editor is no writer
+    assert [text[c.start:c.end] for c in art.credits] == ["周某", "陈某某"]
+
+
+def test_segment_web_metadata_credits_never_replace_the_dateline_credit():
+    text = ("甲乙县某某联盟助推共同富裕\n2024年09月02日 08:41  来源：某某日报  作者：周某\n"
+            "本报甲乙讯（记者 吴某 通讯员 钱某）" + BODY)
+    (art,) = seg(text)
+    assert art.reporters == ("吴某", "钱某")

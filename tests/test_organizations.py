@@ -69,3 +69,59 @@ def test_organizations_offsets_point_to_original_text():
     assert [m.name for m in found] == ["汶上县市场监管局"]
     m = found[0]
     assert page[m.start:m.end].replace("\n", "") == "县市场监管局" == m.text
+
+
+def _story_orgs(page_text: str) -> dict[str, str | None]:
+    """Organizations of a whole page run through the pipeline (segmenter and place finder
+    included: the unit bodies need the villages and communities it finds)."""
+    from kg.model import Page
+    from kg.pipeline import build_page
+
+    result = build_page(Page("t.txt", page_text))
+    return {m.name: (m.links[0].target_name if m.links else None)
+            for m in result.mentions if m.type == "organization"}
+
+
+def test_organizations_named_unit_party_bodies_placed_in_their_county():
+    page = ("本报梁山讯（通讯员 张三）拳铺镇党委牵头成立联盟。拳铺镇李家洼村党支部组建志愿服务队。"
+            "水泊街道杏花社区党委开展活动。")
+    assert _story_orgs(page) == {
+        "拳铺镇党委": "梁山县", "李家洼村党支部": "梁山县", "杏花社区党委": "梁山县"}
+
+
+def test_organizations_relative_unit_body_qualified_by_the_one_unit_its_sentence_names():
+    page = ("本报梁山讯（通讯员 张三）在馆驿镇，镇党委建立服务站。"
+            "在水泊街道杏花社区，社区党委书记王五带领党员。拳铺镇李家洼村，村党支部书记带头。")
+    assert _story_orgs(page) == {
+        "馆驿镇党委": "梁山县", "杏花社区党委": "梁山县", "李家洼村党支部": "梁山县"}
+    # two towns in the sentence: which town's committee is not certain
+    assert _story_orgs("本报梁山讯（通讯员 张三）馆驿镇和拳铺镇的做法表明，镇党委要抓好落实。") == {}
+
+
+def test_organizations_generic_unit_bodies_still_dropped():
+    page = ("本报梁山讯（通讯员 张三）拳铺镇推进工作，村党支部书记要带头，乡镇党委要负责，"
+            "各级党组织要重视，12个村党支部参与，党支部要落实，全县离退休干部党支部报到。")
+    assert _story_orgs(page) == {}
+
+
+def test_organizations_name_never_crosses_the_dateline():
+    # the credit bracket ends a name even where the segmenter saw no dateline
+    assert _names("本报曲阜讯（通讯员 王新）市委组织部近日召开会议。", county="曲阜市") == {
+        "曲阜市委组织部": "曲阜市"}
+    # a dateline without a bracket: the body's start ends a name
+    assert _story_orgs("本报梁山讯 县委组织部近日召开会议。") == {"梁山县委组织部": "梁山县"}
+
+
+def test_organizations_enumeration_comma_ends_a_name():
+    assert _names("县供销社、县农商银行与镇村签订合作协议。", county="汶上县") == {
+        "汶上县供销社": "汶上县", "汶上县农商银行": "汶上县"}
+
+
+def test_organizations_title_names_no_committee():
+    body = "县委书记赵六表示，市委常委、组织部部长李四出席，县委副书记钱七主持。"
+    assert _names(body) == {}
+    assert _names("县委、县政府高度重视。") == {"梁山县委": "梁山县", "梁山县政府": "梁山县"}
+
+
+def test_organizations_place_within_a_place_before_relative_head_word():
+    assert _names("济宁市任城区人民法院派员进驻。", county="任城区") == {"济宁市任城区人民法院": "济宁市"}

@@ -2,9 +2,10 @@
 
 A body's name ends with a head word (`kg/data/org_suffixes.tsv`: 委, 组织部, 局, 中心,
 学院, 集团…). Its left edge is found by grammar, walking left from the head word over
-the name's own characters until a punctuation mark, a word that governs a body as object
-(`联合`, `由`, `争取`…), or a printed place (`济宁市城管局`). What stands at the left edge
-decides the canonical name (`kg/data/org_relative_prefixes.tsv`):
+the name's own characters until a punctuation mark, the start of the story's body (never
+back into its dateline or credit bracket), a word that governs a body as object (`联合`, `由`,
+`争取`…), or a printed place (`济宁市城管局`). What stands at the left edge decides the
+canonical name (`kg/data/org_relative_prefixes.tsv`):
 
 - a place: the name stays as printed and the place is its locality;
 - a relative level word (县/市/区/省/镇): the story's place qualifies it
@@ -12,8 +13,12 @@ decides the canonical name (`kg/data/org_relative_prefixes.tsv`):
 - neither: a department stem (`医保局`) is the story's own; a trade name (`XX集团`)
   stays as printed; a head noun with a mere description is generic and is not listed.
 
+A town's, village's or community's own party body (`kg/data/org_unit_party_bodies.txt`) is one
+body after that named unit (`黄安镇党委`, `刘庄村党支部`), or after a bare unit word where the
+sentence names the one unit (`在黄安镇，镇党委…`); its locality is the unit's county.
+
 Generic and plural references (`kg/data/org_stoplist.txt`, numerals before the name,
-quoted slogans) are never listed: precision matters as much as recall.
+quoted slogans, titles such as `县委书记`) are never listed: precision matters as much as recall.
 """
 from __future__ import annotations
 
@@ -44,6 +49,10 @@ _PLURAL_BEFORE = re.compile(
 _PLURAL_LAST = frozenset(_PLURAL_MEASURES + "\n")
 # Kinds whose head noun after a bare level word is that place's own body ("县医院", "镇党委").
 _LEVEL_ALONE_KINDS = frozenset({"hospital", "court", "school", "party_committee", "mass_organization", "media"})
+# Units whose relative party body (`镇党委`, `社区党委`) the one unit a whole story names may
+# qualify where its sentence names none: a story names a town or community mostly as its
+# subject, while `村党支部` is also the common noun of any village's branch.
+_STORY_WIDE_UNITS = frozenset({"town", "community"})
 _COORD_AFTER = re.compile(r"^[和、及与][省市县区]{1,2}委")
 _STRIP = re.compile(r"[“”\"‘’'「」『』《》\s]")
 
@@ -80,6 +89,9 @@ class _Rules:
     not_level: frozenset[str]
     stop_names: frozenset[str]
     stop_tails: tuple[str, ...]
+    unit_bodies: frozenset[str]  # a town's, village's or community's own party body (党委, 党支部)
+    unit_words: dict[str, str]  # unit word (镇, 村, 社区) -> place type, before such a body
+    credit_words: tuple[str, ...]  # a bracket holding one is a dateline's credit, no part of a name
     # derived lookups: the lengths of the head words ending in each pair of characters and
     # of the one-character head words (longest first), where a head word may end, the characters
     # a boundary word can end in
@@ -116,6 +128,9 @@ def _rules() -> _Rules:
         not_level=frozenset(by_role.get("not_level", {})),
         stop_names=frozenset(w for w in stop if not w.startswith("*")),
         stop_tails=tuple(w[1:] for w in stop if w.startswith("*")),
+        unit_bodies=frozenset(load_words("org_unit_party_bodies.txt")),
+        unit_words=by_role.get("unit", {}),
+        credit_words=tuple(by_role.get("credit", {})),
         suffix_lengths=_lengths_by_ending(suffixes),
         single_suffix_lengths={word: (1,) for word in suffixes if len(word) == 1},
         suffix_ends=_may_end(suffixes),
@@ -267,22 +282,33 @@ class _PlacesInText:
     Looked up offset by offset: only the few offsets left of head words are ever asked for,
     where finding every place word in the text cost about a quarter of the finder."""
 
-    def __init__(self, text: Normalized, locality: Locality, places: tuple[Mention, ...]):
+    def __init__(self, text: Normalized, locality: Locality, places: tuple[Mention, ...], body_start: int = 0):
         self.text = text
         self.locality = locality
         self.words = _place_words(locality.city, locality.province)
         _, self.lengths_ending, self.walk_stops = _place_ends(locality.city, locality.province)
         self.by_finder: dict[int, _Place] = {}
+        # villages and communities the place finder found, by end; `code`: a division code of
+        # the unit or of the place it lies in, which names its county
+        self.units_by_end: dict[int, _Place] = {}
         for m in places:
-            if m.type not in ("province", "city", "county", "town"):
+            if m.type not in ("province", "city", "county", "town", "village", "community"):
                 continue
             s, e = text.index_of(m.start), text.index_of(m.end - 1)
             if s is None or e is None:
                 continue
             e += 1
-            if e not in self.by_finder or self.by_finder[e].start > s:
+            if m.type in ("village", "community"):
+                code = m.code or next((link.target_code for link in m.links if link.target_code), None)
+                self.units_by_end.setdefault(e, _Place(s, e, m.type, m.name, code))
+            elif e not in self.by_finder or self.by_finder[e].start > s:
                 self.by_finder[e] = _Place(s, e, m.type, m.name, m.code)
+        # the body's first character: a name never runs left across the dateline before it
+        # (本报曲阜讯（通讯员 王新）市委组织部); offsets the walk must look at
+        self.body_start = body_start
+        self.offset_stops = frozenset(self.by_finder) | {body_start}
         self._towns: list[_Place] | None = None
+        self._all_places: dict[int, _Place] | None = None
 
     def at(self, end: int) -> _Place | None:
         """The place ending at normalised offset `end`, if any."""
@@ -308,9 +334,21 @@ class _PlacesInText:
             self._towns = sorted(by_name.values(), key=lambda p: p.start)
         return self._towns
 
+    def units(self, place_type: str, start: int = 0, end: int | None = None) -> list[_Place]:
+        """The places of one type (town, village, community) within `[start, end)`, in order."""
+        end = len(self.text.text) if end is None else end
+        found = self._all().values() if place_type == "town" else self.units_by_end.values()
+        return sorted((p for p in found if p.type == place_type and start <= p.start and p.end <= end),
+                      key=lambda p: p.start)
+
     def _all(self) -> dict[int, _Place]:
         """`at` of every offset where a place ends: the place words' ends in order, then the
         finder's other ends in the order of its mentions."""
+        if self._all_places is None:
+            self._all_places = self._find_all()
+        return self._all_places
+
+    def _find_all(self) -> dict[int, _Place]:
         t = self.text.text
         candidates, _, _ = _place_ends(self.locality.city, self.locality.province)
         found: dict[int, _Place] = {}
@@ -365,27 +403,31 @@ def _left_edge(t: str, s0: int, places: _PlacesInText, rules: _Rules) -> tuple[i
     """Walk left from a head word; returns (start, place at start, why the walk stopped)."""
     p = s0
     place: _Place | None = None
-    stops, by_finder = places.walk_stops, places.by_finder
+    stops, offset_stops = places.walk_stops, places.offset_stops
     while True:
         if p == 0:
             return p, place, "start"
         if s0 - p > _MAX_REACH:
             return p, place, "reach"
         ch = t[p - 1]
-        if ch not in stops and p not in by_finder:
+        if ch not in stops and p not in offset_stops:
             # the common step: a character of the name itself, none of the tests below applies
             place = None
             p -= 1
             continue
+        if p == places.body_start:
+            return p, place, "punct"
         if ch in "）)" and p != s0:
             opening = t.rfind("（", max(0, p - 10), p - 1)
             if opening < 0:
                 opening = t.rfind("(", max(0, p - 10), p - 1)
-            if opening >= 0 and not any(c in _PUNCT for c in t[opening + 1:p - 1]):
-                p = opening
+            if opening >= 0 and not any(c in _PUNCT for c in t[opening + 1:p - 1]) \
+                    and not any(w in t[max(0, opening - 1):p] for w in rules.credit_words):
+                p = opening  # a bracket inside a name: 非公企业（园区）党群服务中心
                 continue
-        if ch == "、" and place is None:
-            # "镇重点项目、重大活动保障指挥部": a level word opens a name that lists two tasks
+        if ch == "、" and place is None and _level_at(t[p:p + 3], rules) is None:
+            # "镇重点项目、重大活动保障指挥部": a level word opens a name that lists two tasks;
+            # a level word right after 、 opens a second name (县供销社、县农商银行)
             chunk_start = p - 1
             while chunk_start > 0 and t[chunk_start - 1] not in _PUNCT and p - 1 - chunk_start < 8:
                 chunk_start -= 1
@@ -525,11 +567,20 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, places: _PlacesInText
     head_at = len(material) - len(suffix.word)
     if material.endswith(rules.stop_tails):
         return []
+    if suffix.word in rules.unit_bodies:
+        unit_body = _unit_party_body(cand, material, places, rules)
+        if unit_body is not None:
+            return unit_body
     if cand.place is not None:
         place = cand.place
         rest = t[place.end:cand.end]
-        if rest in rules.stop_names or (suffix.scope == "relative" and rest != suffix.word):
+        if rest in rules.stop_names:
             return []
+        if suffix.scope == "relative" and rest != suffix.word:
+            # a place within the place may stand before the head word: 临沂市兰山区人民法院
+            inner = places.at(cand.end - len(suffix.word))
+            if inner is None or inner.start != place.end:
+                return []
         if suffix.scope == "short":
             return []  # a printed place's zone is a place
         if place.type == "province" and place.name in rules.province_alias.values():
@@ -589,6 +640,46 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, places: _PlacesInText
     if suffix.bare == "keep":
         return [_Found(cand.start, cand.end, name, suffix.kind, _locality_link(*story) if story else None)]
     return [_Found(cand.start, cand.end, name, suffix.kind, None)]  # unplaced
+
+
+def _unit_link(unit: _Place) -> Link | None:
+    """The county a town, village or community lies in, by its division code."""
+    county = _county_of_town(unit.code)
+    return Link("locatedIn", "county", county[0], county[1]) if county else None
+
+
+def _unit_party_body(cand: _Candidate, material: str, places: _PlacesInText, rules: _Rules) -> list[_Found] | None:
+    """The party body of one named town, village or community (`黄安镇党委`, `刘庄村党支部`), its
+    locality the unit's county; None where the name names no one unit.
+
+    The unit is printed right before the head word, or the name is a unit word and the head
+    word alone (`镇党委`, `社区党委`) and the sentence names exactly one unit of that kind (a town
+    or a community: else the whole story does)."""
+    suffix = cand.suffix
+    head_start = cand.end - len(suffix.word)
+    unit = places.units_by_end.get(head_start)
+    if unit is not None:
+        return [_Found(unit.start, cand.end, unit.name + suffix.word, suffix.kind, _unit_link(unit))]
+    place = cand.place
+    if place is not None:
+        if place.type == "town" and place.end == head_start:
+            return [_Found(cand.start, cand.end, _clean(material), suffix.kind,
+                           _locality_link(place.type, place.name, place.code))]
+        return None
+    unit_word = material[:head_start - cand.start]
+    unit_type = rules.unit_words.get(unit_word)
+    if unit_type is None:
+        return None
+    left, right = places.text.sentence_bounds(cand.start, cand.end)
+    named = {u.name: u for u in places.units(unit_type, left, right)}
+    if not named and unit_type in _STORY_WIDE_UNITS:
+        named = {u.name: u for u in places.units(unit_type)}
+    if len(named) != 1:
+        return []
+    unit = next(iter(named.values()))
+    if not unit.name.endswith(unit_word):
+        return []
+    return [_Found(cand.start, cand.end, unit.name + suffix.word, suffix.kind, _unit_link(unit))]
 
 
 def _national(t: str, end: int, suffix: _Suffix, rules: _Rules) -> _Found | None:
@@ -656,7 +747,7 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
     """Organizations named in one story's text, qualified by the story's place."""
     rules = _rules()
     t = text.text
-    places_in_text = _PlacesInText(text, locality, places)
+    places_in_text = _PlacesInText(text, locality, places, text.index_from(article.body_start))
     candidates: list[_Candidate] = []
     found: list[_Found] = []
     quotes = [(opener, closer) for opener, closer in _OPEN_QUOTES.items() if opener in t]
@@ -681,7 +772,9 @@ def find_organizations(article: Article, text: Normalized, locality: Locality,
             for i in range(start, s0):
                 if t[i] in rules.level_first and _level_at(t[i:min(i + 3, end)], rules) \
                         and t[i - 1:i + 1] not in rules.not_level and (i == start or t[i - 1] not in rules.levels):
-                    start = i
+                    # "全县离退休干部党支部": a level word closing a generic one (全县) keeps it,
+                    # so the name reads as the generic reference it is
+                    start = i - 1 if i > start and t[i - 1:i + 1] in rules.generic else i
                     break
         if start == s0 and place is None and suffix.scope not in ("stem", "short"):
             continue

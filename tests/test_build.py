@@ -59,11 +59,11 @@ def test_build_bad_pages_are_reported_and_the_others_still_build(tmp_path, capsy
     assert "good.txt" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
 
 
-def _score(graph_file):
+def _score(graph_file, gold=SHARED_EVAL / "gold"):
     spec = importlib.util.spec_from_file_location("score", SHARED_EVAL / "score.py")
     score = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score)
-    return score.evaluate([graph_file], SHARED_EVAL / "gold")
+    return score.evaluate([graph_file], gold)
 
 
 @pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(), reason="../shared/eval is not beside this checkout")
@@ -74,4 +74,20 @@ def test_build_seed_quality_meets_the_targets(seed_out):
     assert f1(result["relations_all"]) >= 0.80
     assert f1(result["articles"]) >= 0.95
     assert f1(result["article_people"]) >= 0.98
+    assert f1(result["headline_exact"]) >= 0.85
+
+
+UNSEEN = ROOT / "tests" / "data" / "unseen"
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(), reason="../shared/eval is not beside this checkout")
+def test_build_unseen_pages_quality(tmp_path):
+    # Pages of other places and web copies, annotated by hand (tests/data/unseen/README.md).
+    assert main(["build", str(UNSEEN), "-o", str(tmp_path), "--no-html", "--jobs", "1", "--no-progress"]) == 0
+    result = _score(tmp_path / "graph.ttl", UNSEEN / "gold")
+    f1 = lambda tally: tally.prf()[2]  # noqa: E731
+    assert f1(result["entities_all"]) >= 0.92
+    assert f1(result["relations_all"]) >= 0.85
+    assert f1(result["articles"]) >= 0.95
+    assert f1(result["article_people"]) >= 0.95
     assert f1(result["headline_exact"]) >= 0.85

@@ -154,3 +154,76 @@ def test_programs_quote_pairs_skip_stray_marks():
 
 def test_programs_head_noun_after_list_mark_only_while_none_seen():
     assert _names("打造“1+N”开放式、集约化服务阵地体系。") == ["1+N开放式、集约化服务阵地体系"]
+
+
+# Heads of courses, pools and service points; markers after a launching verb.
+
+def test_programs_course_pool_and_service_point_heads():
+    assert _names("市委组织部举办全市“红雁领飞”青年干部能力提升培训班。") == ["红雁领飞青年干部能力提升培训班"]
+    assert _names("该镇建立“返乡能人”人才库。") == ["返乡能人人才库"]
+    assert _names("区政务中心设立“企业之家”服务专窗。") == ["企业之家服务专窗"]
+    assert _names("县银行开通“涉农贷款绿色通道”。") == ["涉农贷款绿色通道"]
+
+
+def test_programs_course_heads_do_not_name_plain_descriptions():
+    assert _names("县人社局开办电工技能培训班，开展环境整治志愿服务。") == []
+    assert _names("为企业开辟“绿色通道”。") == []
+    assert _names("持续加大“走下去”培训力度。") == []
+
+
+def test_programs_clause_verb_opens_clause_only_right_after_quotes():
+    # inside the words after the quotes, 提升 before a head noun is part of the name (above);
+    # right after the quotes it opens a new clause, whose object is no head of the phrase
+    assert _names("坚持“勤调研”加强项目管理。") == []
+
+
+def test_programs_creation_and_upgrade_markers_after_launching_verb():
+    assert _names("街道在社区开展“文明楼栋”创建。") == ["文明楼栋"]
+    assert _names("该区打造“园区党建”升级版。") == ["园区党建"]
+
+
+def test_programs_single_party_building_brand_is_a_program():
+    assert _names("该公司党委打造“红帆引航”党建品牌，设立党员岗。") == ["红帆引航党建品牌"]
+
+
+# runBy: the sentence's subject after leading phrases; partners; the program's own clause.
+
+def _org(body, printed, name, at=0):
+    start = BASE + body.index(printed, at)
+    return Mention("p.txt", 0, "organization", name, printed, start, start + len(printed), body)
+
+
+def _run_by(body, *orgs):
+    _, found = _run(body, organizations=orgs)
+    return {m.name: [l.target_name for l in m.links if l.predicate == "runBy"] for m in found}
+
+
+def test_programs_run_by_subject_after_leading_phrase():
+    body = "今年以来，县委组织部聚焦办事难题，在全县推行“红色代办”服务机制。"
+    assert _run_by(body, _org(body, "县委组织部", "梁山县委组织部")) == {"红色代办服务机制": ["梁山县委组织部"]}
+    body = "为破解发展难题，县委组织部实施“强村富民”行动。"
+    assert _run_by(body, _org(body, "县委组织部", "梁山县委组织部")) == {"强村富民行动": ["梁山县委组织部"]}
+    body = "依托县委党校（县行政学校），举办“初心讲堂”培训班。"
+    assert _run_by(body, _org(body, "县委党校", "梁山县委党校")) == {"初心讲堂培训班": ["梁山县委党校"]}
+
+
+def test_programs_run_by_trial_verb():
+    body = "东城街道党工委在新华社区试点“红色楼道”建设。"
+    assert _run_by(body, _org(body, "东城街道党工委", "东城街道党工委")) == {"红色楼道": ["东城街道党工委"]}
+
+
+def test_programs_run_by_not_a_partner_of_the_subject():
+    body = "县委组织部、县人社局联合举办“青苗成长”培训班。"
+    orgs = (_org(body, "县委组织部", "梁山县委组织部"), _org(body, "县人社局", "梁山县人社局"))
+    assert _run_by(body, *orgs) == {"青苗成长培训班": ["梁山县委组织部"]}
+    body = "近年来，马营镇党委实施“匠心”工程，联合县市场监管局打造“马营木雕”区域公用品牌。"
+    orgs = (_org(body, "马营镇党委", "马营镇党委"), _org(body, "县市场监管局", "梁山县市场监管局"))
+    assert _run_by(body, *orgs)["马营木雕区域公用品牌"] == ["马营镇党委"]
+    # with no subject, the body named with the launching verb runs it
+    body = "健全服务机制，联合县社工部组建“银龄先锋”志愿服务队。"
+    assert _run_by(body, _org(body, "县社工部", "梁山县社工部")) == {"银龄先锋志愿服务队": ["梁山县社工部"]}
+
+
+def test_programs_run_by_subject_needs_a_launching_verb_in_the_programs_clause():
+    body = "近年来，县文旅局靠上服务、保障项目建设，并获得全国“美丽庭院”示范项目。"
+    assert _run_by(body, _org(body, "县文旅局", "梁山县文旅局")) == {"美丽庭院示范项目": []}

@@ -22,7 +22,7 @@ National and provincial programs named in passing (三会一课) come from the
 gazetteer program_national.txt and get no local launchedIn link.
 
 All rules are data: program_heads.txt, program_verbs.txt, slogan_rules.tsv,
-program_national.txt.
+program_national.txt, and for runBy program_runby.tsv.
 """
 from __future__ import annotations
 
@@ -105,7 +105,13 @@ class _Grammar:
     followed_by_first: dict[str, tuple[str, ...]] | None = None
     preceded_by_last: dict[str, tuple[str, ...]] | None = None
     verbs_last: dict[str, tuple[str, ...]] | None = None
+    partners_last: dict[str, tuple[str, ...]] | None = None
     national_openings: frozenset[str] = frozenset()  # the first two characters of the national names
+    # runBy cues (program_runby.tsv): one or more phrases that may open a sentence before its
+    # subject (今年以来，), and words that make the organization after them a partner
+    subject_lead: re.Pattern | None = None
+    partners: tuple[str, ...] = ()
+    partner_reach: int = 0  # the length of the longest partner word
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +138,9 @@ def _grammar() -> _Grammar:
     longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     national = {row["name"]: (None if row["place"] == "-" else row["place"])
                 for row in load_table("program_national.txt")}
+    runby_cues: dict[str, list[str]] = {}
+    for row in load_table("program_runby.tsv"):
+        runby_cues.setdefault(row["cue"], []).append(row["value"])
     heads = longest(by_role.get("head", []) + by_role.get("weak", []))
     return _compile(_Grammar(
         heads=heads,
@@ -156,6 +165,9 @@ def _grammar() -> _Grammar:
         descriptor_starts=tuple(rules.get("descriptor_start", [])),
         national=national,
         national_lengths=tuple(sorted({len(name) for name in national})),
+        subject_lead=re.compile("(?:" + "|".join(f"(?:{p})" for p in runby_cues.get("leading", ["(?!)"])) + ")+"),
+        partners=longest(runby_cues.get("partner", [])),
+        partner_reach=max(map(len, runby_cues.get("partner", [])), default=0),
         tail_reach=14 + max(map(len, (*heads, *by_role.get("marker", []), *by_role.get("marker_after_verb", []),
                                       *clause, "本报")), default=0),
     ))
@@ -216,9 +228,14 @@ def _compile(g: _Grammar) -> _Grammar:
     # clause verb that is not also the start of a head noun. Characters no such word starts with
     # pass on a plain class test; only the others try the word lists.
     stoppers = [w for w in (*_HEAD_BREAKERS, *g.clause_verbs) if w]
-    head_char = (f"(?:{_class_without(run, {w[0] for w in stoppers})}"
-                 f"|(?!{_alternation(_HEAD_BREAKERS)})(?:(?={_alternation(g.heads)})|(?!{_alternation(g.clause_verbs)}))"
-                 f"[{run}])")
+    plain_char = _class_without(run, {w[0] for w in stoppers})
+    no_breaker = f"(?!{_alternation(_HEAD_BREAKERS)})"
+    head_word = _alternation(g.heads)
+    clause_verb = _alternation(g.clause_verbs)
+    first_char = f"(?:{plain_char}|{no_breaker}(?:(?={head_word})|(?!{clause_verb}))[{run}])"
+    # Past the first word, a clause verb right before a head noun modifies it
+    # (“…”能力提升培训班); right after the quotes it opens a clause (“…”加强项目管理).
+    head_char = f"(?:{plain_char}|{no_breaker}(?:(?={head_word})|(?!(?:{clause_verb})(?!{head_word})))[{run}])"
     # `_preceding_run` walks back over CJK characters while no verb or function word ends there:
     # forwards in the reversed text, while no reversed word starts there.
     enders = [w[::-1] for w in (*g.verbs, *_PREFIX_BREAKERS) if w]
@@ -229,7 +246,7 @@ def _compile(g: _Grammar) -> _Grammar:
     term_verbs = _alternation(g.term_verbs)
     return replace(
         g,
-        head_run=re.compile(f"{head_char}{{0,{_MAX_HEAD_PHRASE}}}"),
+        head_run=re.compile(f"(?:{first_char}{head_char}{{0,{_MAX_HEAD_PHRASE - 1}}})?"),
         heads_reversed=re.compile(_alternation(h[::-1] for h in heads)),
         head_of_reversed={h[::-1]: h for h in heads},
         prefix_run_reversed=re.compile(f"{prefix_char}{{0,{_MAX_PREFIX + 6}}}"),
@@ -241,6 +258,7 @@ def _compile(g: _Grammar) -> _Grammar:
         followed_by_first=_by_char(g.followed_by, last=False),
         preceded_by_last=_by_char(g.preceded_by, last=True),
         verbs_last=_by_char(g.verbs, last=True),
+        partners_last=_by_char(g.partners, last=True),
         national_openings=frozenset(name[:2] for name in g.national),
     )
 
@@ -808,8 +826,11 @@ def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list
 
     Either the organization's name stands right before the program
     (`天博集团“三让两培养”`), or it is the subject of the launching verb in the
-    same clause (`县委组织部出台…`, `由区直机关党委牵头`). `sentence_left` is where
-    the program's sentence starts.
+    same clause (`县委组织部出台…`, `由区直机关党委牵头`), or the sentence's
+    subject, maybe after leading phrases (`今年以来，县委组织部…，推行“…”`), where
+    the program's own clause has a launching verb (not `…，获得全国“…”`).
+    A partner named after another runner (`联合县人社局举办“…”`, `县委组织部、县人社局`)
+    does not run it. `sentence_left` is where the program's sentence starts.
     """
     t = text.text
     start_orig = text.origin[f.start]
@@ -823,16 +844,40 @@ def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list
         if len(between) <= 1:
             best = org
             continue
-        if org.start - sentence_left <= 1 and not _SEMICOLONS.search(between) \
-                and g.verb_anywhere.search(between):
+        if _opens_sentence(t, sentence_left, org.start, g) and not _SEMICOLONS.search(between) \
+                and g.verb_anywhere.search(between[_clause_start(between):]):
             best = org  # the sentence's subject runs what the sentence launches
             continue
         if len(between) > 16 or _CLAUSE_BREAK.search(between):
+            continue
+        if best is not None and _after_partner_word(t, sentence_left, org.start, g):
             continue
         lead = between[:6]
         if g.verb_anywhere.search(lead) or lead.startswith("牵头"):
             best = org
     return best.name if best else None
+
+
+def _clause_start(s: str) -> int:
+    """Where the last clause of `s` starts: after its last comma or colon, else 0."""
+    k = max(s.rfind("，"), s.rfind(","), s.rfind("："), s.rfind(":"))
+    return k + 1
+
+
+def _after_partner_word(t: str, sentence_left: int, pos: int, g: _Grammar) -> bool:
+    """Whether a partner word (联合, 与, 、) ends right before `pos`."""
+    return _ends_with_word(t, max(sentence_left, pos - g.partner_reach), pos, g.partners_last)
+
+
+def _opens_sentence(t: str, sentence_left: int, pos: int, g: _Grammar) -> bool:
+    """Whether `pos` opens the sentence starting at `sentence_left`, but for one stray character
+    or leading phrases (今年以来，, 为…，) before it; not after a partner word (与…联合)."""
+    if _after_partner_word(t, sentence_left, pos, g):
+        return False
+    if pos - sentence_left <= 1:
+        return True
+    lead = g.subject_lead.match(t, sentence_left, pos)
+    return lead is not None and pos - lead.end() <= 1
 
 
 def _headline_end(article: Article, text: Normalized) -> int:

@@ -7,8 +7,8 @@ township with 12-digit codes), `villages_jining.csv` (济宁's villages and comm
 Each division is reachable by its key (the code, or `zone:<name>` for a zone without one),
 by its parent and children, and by every surface form: its full name, the short form its
 suffix grammar leaves (`梁山县` -> `梁山`, see `place_suffixes.tsv`) and a zone's aliases.
-An index of the surface forms by their last two characters finds them in a text in one pass
-(no surface form is shorter than two characters).
+An index of the surface forms by their last two (for some, three) characters finds them in a
+text in one pass (no surface form is shorter than two characters).
 
 Building all this from the files takes longer than building one page, so the built tables and
 that index (and the raw rows of `divisions.csv`, see `division_rows()`) are kept between runs in cache files
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import kg.resources
 from kg.errors import ResourceError
@@ -72,11 +72,18 @@ class Reading:
 RECORD, FIELD = "\x1e", "\x1f"
 Packed = tuple[str, str, str, str, str, str]  # rows, children, readings: keys and fields of each
 # Surface forms by their last two characters: for each such pair, the lengths of the surface
-# forms ending in it, longest first. Scanning a text, a regular expression skips (in C) the two
-# thirds of the characters that end no surface form, one dict lookup passes over most of the rest,
-# and the few left try their lengths against the readings table. This is about five times faster
-# than an Aho-Corasick automaton driven from Python, and yields the same occurrences in the same
-# order (by end, longest first).
+# forms ending in it, longest first. Scanning a text, a regular expression (see `_pair_finder`)
+# skips in C the characters that end no pair and most of those that end no pair after the
+# character before them; one dict lookup passes over most of the few left, and the rest try their
+# lengths against the readings table. A pair that ends surface forms of many lengths (`社区`,
+# `街道`: a text uses them as words far more often than as the end of a name) is marked by a
+# first length of BY_LAST_THREE, followed by 2 if the pair is a surface form itself; the longer
+# forms ending in it are listed under their last three characters instead, which is one lookup
+# where trying each length would be up to fourteen. This is many times faster than an
+# Aho-Corasick automaton (whose root has thousands of children), and yields the same occurrences
+# in the same order (by end, longest first).
+BY_LAST_THREE = 0
+BUSY_PAIR = 4  # a pair ending surface forms of more lengths than this is marked BY_LAST_THREE
 EndIndex = dict[str, tuple[int, ...]]
 
 
@@ -87,7 +94,8 @@ def _unpack(keys: str, fields: str) -> dict[str, str]:
 class Gazetteer:
     """Read-only index of divisions; get it with `load_gazetteer()`."""
 
-    __slots__ = ("_rows", "_readings", "_packed_children", "_children", "_ends", "_last_chars", "_divisions", "_read")
+    __slots__ = ("_rows", "_readings", "_packed_children", "_children", "_ends", "_pairs", "_divisions", "_read",
+                 "_chains", "__weakref__")  # __weakref__: finders may keep derived tables per gazetteer
 
     def __init__(self, packed: Packed, ends: EndIndex):
         row_keys, rows, parent_keys, children, surfaces, readings = packed
@@ -96,10 +104,10 @@ class Gazetteer:
         self._packed_children = parent_keys, children  # unpacked on the first `children()`: pages never ask
         self._children: dict[str, str] | None = None
         self._ends = ends
-        self._last_chars = re.compile("[" + "".join(map(re.escape, sorted({pair[1] for pair in ends}))) + "]"
-                                      if ends else "(?!)")  # "(?!)": no surface form, no match
+        self._pairs: re.Pattern[str] | None = None  # compiled on the first `find_surfaces()`
         self._divisions: dict[str, Division] = {}  # made so far: a key always gives the same object
         self._read: dict[str, tuple[Reading, ...]] = {}
+        self._chains: dict[str, tuple[Division, ...]] = {}  # by key: a page asks for the same few many times
 
     @property
     def divisions(self) -> Mapping[str, Division]:
@@ -134,17 +142,27 @@ class Gazetteer:
 
     def chain(self, division: Division) -> tuple[Division, ...]:
         """The division and every place above it, nearest first."""
-        out = [division]
-        while (up := self.get(out[-1].parent)) is not None:
-            out.append(up)
-        return tuple(out)
+        chain = self._chains.get(division.key)
+        if chain is None or chain[0] is not division:  # a Division made by hand is not the stored one
+            up = self.get(division.parent)
+            chain = (division,) + (self.chain(up) if up is not None else ())
+            if self._divisions.get(division.key) is division:
+                self._chains[division.key] = chain
+        return chain
 
     def ancestor(self, division: Division, type_: str) -> Division | None:
         """The nearest place of `type_` in the chain (the division itself included)."""
-        return next((d for d in self.chain(division) if d.type == type_), None)
+        for d in self.chain(division):
+            if d.type == type_:
+                return d
+        return None
 
     def contains(self, outer: Division, inner: Division) -> bool:
-        return any(d.key == outer.key for d in self.chain(inner))
+        key = outer.key
+        for d in self.chain(inner):
+            if d.key == key:
+                return True
+        return False
 
     def candidates(self, surface: str) -> tuple[Reading, ...]:
         """Every reading of a surface form, widest level first."""
@@ -166,12 +184,58 @@ class Gazetteer:
     def find_surfaces(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Every occurrence `(start, end, surface)` of a surface form in `text`, overlaps included,
         by end and, at one end, longest first."""
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = _pair_finder(self._ends)
         lengths_ending = self._ends.get
         surfaces = self._readings
-        return iter([(end - length, end, surface)
-                     for last in self._last_chars.finditer(text, 1)
-                     if (lengths := lengths_ending(text[(end := last.end()) - 2:end]))
-                     for length in lengths if length <= end and (surface := text[end - length:end]) in surfaces])
+        found = []
+        for end in map(_match_end, pairs.finditer(text, 1)):
+            pair = text[end - 2:end]
+            lengths = lengths_ending(pair)
+            if lengths is None:
+                continue
+            if lengths[0] == BY_LAST_THREE:
+                lengths = (lengths_ending(text[end - 3:end], ()) if end > 2 else ()) + lengths[1:]
+            for length in lengths:
+                if length == 2:  # the pair itself, a surface form (else 2 would not be listed)
+                    found.append((end - 2, end, pair))
+                elif length <= end and (surface := text[end - length:end]) in surfaces:
+                    found.append((end - length, end, surface))
+        return iter(found)
+
+
+def _pair_finder(ends: EndIndex) -> re.Pattern[str]:
+    """A pattern matching the last character of every pair of characters that ends a surface form
+    (and of some pairs that end none): a character that ends a pair, right after a character
+    allowed before some member of its group. The last characters are grouped by how many
+    characters may precede them (at most 2, 8, 32, more): four checks of the character before
+    instead of one per last character. Last characters like `党` or `建` are common in a text and
+    may follow only one or two characters, so the pattern stops at about one in four of the
+    characters a plain class of last characters would stop at; of those, about two in three end
+    no pair (the price of grouping) and cost the caller one dict lookup each."""
+    if not ends:
+        return re.compile("(?!)")  # no surface form, no match
+    before: dict[str, set[str]] = defaultdict(set)
+    for pair in ends:
+        if len(pair) == 2:  # not the last three characters of a busy pair's forms
+            before[pair[1]].add(pair[0])
+    groups: dict[int, list[str]] = defaultdict(list)
+    for last, firsts in before.items():
+        groups[next(n for n, most in enumerate(_PRECEDING_GROUPS) if len(firsts) <= most)].append(last)
+    checks = [_char_class(set().union(*(before[last] for last in lasts))) + _char_class(lasts)
+              for _, lasts in sorted(groups.items())]
+    return re.compile(_char_class(before) + "(?<=" + "|".join(checks) + ")")
+
+
+_match_end = re.Match.end
+
+# The groups of `_pair_finder`: the most characters that may precede the last characters of each.
+_PRECEDING_GROUPS = (2, 8, 32, sys.maxsize)
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(map(re.escape, sorted(chars))) + "]"
 
 
 class _DivisionView(Mapping):
@@ -308,13 +372,23 @@ def read_division_rows(cache: Path | None) -> tuple[dict[str, str], ...]:
 
 
 def _end_index(surfaces: list[str]) -> EndIndex:
-    """The lengths of the surface forms ending in each pair of characters, longest first."""
+    """The lengths of the surface forms ending in each pair of characters, longest first (for a
+    busy pair, in each three characters: see BY_LAST_THREE)."""
     lengths: dict[str, set[int]] = defaultdict(set)
     for surface in surfaces:
         if len(surface) < 2:  # the index would never find it
             raise ResourceError(f"the place name {surface!r} is shorter than two characters")
         lengths[surface[-2:]].add(len(surface))
-    return {pair: tuple(sorted(ls, reverse=True)) for pair, ls in lengths.items()}
+    busy = {pair for pair, ls in lengths.items() if len(ls) > BUSY_PAIR}
+    index = {pair: tuple(sorted(ls, reverse=True)) for pair, ls in lengths.items() if pair not in busy}
+    for pair in busy:
+        index[pair] = (BY_LAST_THREE, 2) if 2 in lengths[pair] else (BY_LAST_THREE,)
+    by_three: dict[str, set[int]] = defaultdict(set)
+    for surface in surfaces:
+        if len(surface) > 2 and surface[-2:] in busy:
+            by_three[surface[-3:]].add(len(surface))
+    index.update((three, tuple(sorted(ls, reverse=True))) for three, ls in by_three.items())
+    return index
 
 
 def _build_tables() -> Packed:
@@ -397,7 +471,7 @@ def _pack(table: dict, fields_of) -> tuple[str, str]:
 CACHE_FILE = "gazetteer.bin"  # the gazetteer's tables and index of surface forms
 ROWS_CACHE_FILE = "divisions.bin"  # the rows of divisions.csv
 # A cache file starts with this line (bumped when the layout changes), the key and a CRC-32 of the rest.
-CACHE_MAGIC = b"dangjian-kg cache 1\n"
+CACHE_MAGIC = b"dangjian-kg cache 2\n"
 # Every data file the gazetteer is built from; the code that reads them is in the key too.
 CACHE_SOURCES = ("divisions.csv", "villages_jining.csv", "functional_zones.tsv", "placeholder_divisions.txt",
                  "town_suffixes.txt", "village_suffixes.tsv", "place_suffixes.tsv", "ethnic_groups.txt")

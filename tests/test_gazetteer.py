@@ -2,6 +2,7 @@
 import marshal
 import shutil
 import zlib
+from pathlib import Path
 from typing import Callable, NamedTuple
 
 import pytest
@@ -119,6 +120,48 @@ def test_gazetteer_finds_surfaces_by_end_longest_first(gazetteer):
     assert list(gazetteer.find_surfaces("去济宁市任城区")) == [
         (1, 3, "济宁"), (1, 4, "济宁市"), (4, 6, "任城"), (4, 7, "任城区"), (5, 7, "城区")]
     assert list(gazetteer.find_surfaces("宁")) == [] and list(gazetteer.find_surfaces("")) == []
+
+
+def _every_surface(gazetteer, text):
+    """`find_surfaces` the slow way: every substring the gazetteer can read, by end, longest first."""
+    longest = max(map(len, gazetteer._readings))
+    return [(start, end, text[start:end]) for end in range(len(text) + 1) for start in range(max(0, end - longest), end)
+            if gazetteer.candidates(text[start:end])]
+
+
+@pytest.mark.parametrize("text", [
+    # forms ending in pairs that end names of many lengths (`社区`, `街道`, `新区`), which the
+    # index looks up by their last three characters; and the same pairs used as plain words
+    "梁山县水泊街道办事处东平社区和任城区唐口街道梁南村，济宁太白湖新区许庄街道，城市社区、街道社区",
+    # forms at the very start and end of the text, short forms, overlaps, and pairs that end none
+    "街道工作社区治理，曲阜市尼山镇、金乡街道、嘉祥经开区；乡村振兴资源共享，山东济南",
+    "社区", "区", "",
+])
+def test_gazetteer_find_surfaces_finds_every_surface(gazetteer, text):
+    assert list(gazetteer.find_surfaces(text)) == _every_surface(gazetteer, text)
+
+
+def test_gazetteer_find_surfaces_on_the_seed_pages(gazetteer):
+    pages = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert list(gazetteer.find_surfaces(text)) == _every_surface(gazetteer, text), page.name
+
+
+def test_gazetteer_end_index_looks_up_busy_pairs_by_three_characters():
+    index = gazetteer_module._end_index(["甲乙社区", "甲乙丙社区", "乙丙丁戊社区", "丙丁戊己庚社区", "丁戊己庚辛壬社区", "社区", "镇街道"])
+    assert index["社区"] == (gazetteer_module.BY_LAST_THREE, 2)  # five lengths: by three characters
+    assert index["乙社区"] == (4,) and index["丙社区"] == (5,) and index["戊社区"] == (6,)
+    assert index["庚社区"] == (7,) and index["壬社区"] == (8,)
+    assert index["街道"] == (3,) and "镇街道" not in index  # one length: by the pair
+
+
+def test_gazetteer_chain_of_a_division_made_by_hand(gazetteer):
+    (village,) = gazetteer.named("梁南村", "village")
+    copy = gazetteer_module.Division(village.key, village.name, village.type, village.code, village.parent)
+    assert gazetteer.chain(copy)[0] is copy and gazetteer.chain(copy)[1:] == gazetteer.chain(village)[1:]
+    assert gazetteer.chain(village)[0] is village and gazetteer.ancestor(copy, "city").name == "济宁市"
 
 
 # ---------------------------------------------------------------- cache across runs

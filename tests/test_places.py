@@ -166,3 +166,10 @@ def test_places_town_the_text_puts_in_another_county_keeps_its_official_parent()
     agreeing = build_page(Page("y.txt", "本报嘉祥讯（通讯员 甲乙）嘉祥县纸坊镇开展活动。"))
     town = next(m for m in agreeing.mentions if m.type == "town")
     assert [link.predicate for link in town.links] == ["locatedIn"]
+
+
+def test_places_filter_spans_takes_any_iterable_and_keeps_spans_apart_as_they_are():
+    spans = [Span(5, 7, None, "village", "d"), Span(0, 2, None, "county", "a"), Span(2, 4, None, "town", "b")]
+    assert [s.name for s in filter_spans(iter(spans))] == ["a", "b", "d"]
+    overlapping = [Span(3, 6, None, "town", "c"), Span(0, 4, None, "town", "b"), Span(5, 7, None, "village", "d")]
+    assert [s.name for s in filter_spans(s for s in overlapping)] == ["b", "d"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
+from weakref import WeakKeyDictionary
 
 from kg.gazetteer import ALIAS, CONTEXT_ALIAS, FULL, SHORT, Division, Gazetteer, Reading
 from kg.model import DATELINE_KIND, Article, Link, Locality, Mention
@@ -33,11 +33,12 @@ SHORT_TOWN_NAME = 3  # a town name shorter than this (`口镇`) is only read rig
 LONE_TOWN_NAME = 4  # a town named with no place around it: shorter names must follow punctuation
 SHORT_VILLAGE_NAME = 3  # a village name shorter than this (`东村`) is only read right after its town
 GENERIC_VILLAGE = re.compile(r"([\u4e00-\u9fff]{1,3}?)村(?!社区)|([\u4e00-\u9fff]{2,5}?(?:村)?)社区")
+UPPER_TYPES = frozenset(("province", "city", "county"))
 
 
-@dataclass(frozen=True)
-class Span:
-    """A reading chosen for one occurrence, in normalised offsets."""
+class Span(NamedTuple):
+    """A reading chosen for one occurrence, in normalised offsets (a named tuple: the finder makes
+    thousands a page, and a tuple is made three times faster than a frozen dataclass)."""
 
     start: int
     end: int
@@ -76,13 +77,18 @@ def _joined_blockers() -> dict[tuple[str, str], re.Pattern[str]]:
             for key, patterns in _blockers().items() if patterns}
 
 
-def _blocked(applies_to: str, text: str, start: int, end: int) -> bool:
+@lru_cache(maxsize=None)
+def _blocker(applies_to: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, int]:
+    """The joined rules after and before a surface of `applies_to`, and how many of its own last
+    characters the rules after it see (a full name's see its last one: "市" + "场")."""
     rules = _joined_blockers()
-    after_rule, before_rule = rules.get((applies_to, "after")), rules.get((applies_to, "before"))
-    if after_rule is not None:
-        # a full name's rules see its last character too ("市" + "场")
-        if after_rule.match(text[end - 1 if applies_to == "full" else end:end + 8]):
-            return True
+    return rules.get((applies_to, "after")), rules.get((applies_to, "before")), 1 if applies_to == "full" else 0
+
+
+def _blocked(applies_to: str, text: str, start: int, end: int) -> bool:
+    after_rule, before_rule, seen = _blocker(applies_to)
+    if after_rule is not None and after_rule.match(text[end - seen:end + 8]):
+        return True
     return before_rule is not None and before_rule.search(text[max(0, start - 8):start]) is not None
 
 
@@ -92,13 +98,20 @@ def _stem_blocked(stem: str) -> bool:
 
 def filter_spans(spans: Iterable[Span]) -> list[Span]:
     """Non-overlapping spans, longest first, then earliest (spaCy's `filter_spans`), in text order."""
+    in_order = sorted(spans, key=_span_start)
+    if all(before.end <= after.start for before, after in zip(in_order, in_order[1:])):
+        return in_order  # no two overlap (the usual case): every span is kept
     taken: list[Span] = []
     used: set[int] = set()
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+    for span in sorted(in_order, key=lambda s: (-(s.end - s.start), s.start)):
         if used.isdisjoint(range(span.start, span.end)):
             taken.append(span)
             used.update(range(span.start, span.end))
-    return sorted(taken, key=lambda s: s.start)
+    return sorted(taken, key=_span_start)
+
+
+def _span_start(span: Span) -> int:
+    return span.start
 
 
 # ---------------------------------------------------------------- context
@@ -111,8 +124,7 @@ class _Context:
         self.counties: list[Division] = []
 
     def add(self, division: Division) -> None:
-        for d in self.gazetteer.chain(division):
-            self.keys.add(d.key)
+        self.keys.update([d.key for d in self.gazetteer.chain(division)])
         if division.type == "county" and division not in self.counties:
             self.counties.append(division)
 
@@ -142,6 +154,61 @@ def _prefer(divisions: Sequence[Division], ctx: _Context) -> list[Division]:
     return []
 
 
+# ---------------------------------------------------------------- readings of a surface form
+class _Surface:
+    """What the readings of one surface form offer each step of the finder, worked out once per
+    gazetteer and surface form (the same few hundred forms recur page after page)."""
+
+    __slots__ = ("upper", "only_full", "full", "short", "context_zones", "short_counties", "short_cities",
+                 "lone_province", "context_keys", "county_name", "towns", "villages", "common", "weak", "how")
+
+    def __init__(self, surface: str, readings: tuple[Reading, ...], gazetteer: Gazetteer):
+        upper = [r for r in readings if r.division.type in UPPER_TYPES]
+        self.upper = upper  # readings as a province, city or county
+        sure = [r for r in upper if r.form in (FULL, ALIAS)]
+        # the one division the form names by its full name or a free alias, when it may name no other
+        self.only_full = sure[0].division if len(sure) == 1 and len(upper) == 1 else None
+        self.full = [r.division for r in sure]
+        self.short = [r.division for r in upper if r.form == SHORT]
+        self.context_zones = [r.division for r in upper if r.form == CONTEXT_ALIAS]
+        self.short_counties = [d for d in self.short if d.type == "county"]
+        self.short_cities = [d for d in self.short if d.type == "city"]
+        self.lone_province = self.short[0] if len(self.short) == 1 and self.short[0].type == "province" else None
+        # every place whose presence in the context could make one of the upper readings certain
+        self.context_keys = frozenset(d.key for r in upper for d in gazetteer.chain(r.division))
+        counties = {r.division.name for r in sure if r.division.type == "county"}
+        self.county_name = counties.pop() if len(counties) == 1 else None  # `鼓楼区`: one name, many rows
+        self.towns = [r.division for r in readings if r.division.type == "town"]
+        self.villages = [r.division for r in readings if r.division.type in ("village", "community")]
+        self.common = surface in _common_words()
+        # a full name that alone does not make a place certain (and a look-alike, which the text tells)
+        self.weak = self.common or len(surface) <= 2
+        if not upper:
+            self.how = _NO_UPPER
+        elif self.full:
+            self.how = _WEAK_FULL if self.weak else _SURE if self.only_full is not None else _FULL
+        else:
+            self.how = _COMMON_SHORT if self.common else _SHORT
+
+
+# Surface forms read so far, for each gazetteer (weakly: a gazetteer dropped takes its table along).
+_SURFACES: WeakKeyDictionary[Gazetteer, dict[str, _Surface]] = WeakKeyDictionary()
+
+
+def _surfaces_of(gazetteer: Gazetteer) -> dict[str, _Surface]:
+    table = _SURFACES.get(gazetteer)
+    if table is None:
+        table = _SURFACES[gazetteer] = {}
+    return table
+
+
+# How steps 1 and 2 read an occurrence of a surface form (`_Surface.how`): not at all (no province,
+# city or county), as the one division a full name names (step 1), or by the context (step 2, see
+# `_read_upper`) as a full name or alias (`full` rules for look-alikes) or a short form or context
+# alias (`short` rules).
+_NO_UPPER, _SURE, _WEAK_FULL, _FULL, _COMMON_SHORT, _SHORT = range(6)
+
+
 # ---------------------------------------------------------------- finder
 def find_places(article: Article, text: Normalized, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     """Mentions of provinces, cities, counties, towns, villages and communities in an article.
@@ -150,9 +217,13 @@ def find_places(article: Article, text: Normalized, gazetteer: Gazetteer) -> tup
     The dateline place is a mention of kind `dateline`.
     """
     s = text.text
-    found: dict[tuple[int, int], tuple[Reading, ...]] = {}
+    known = _surfaces_of(gazetteer)
+    found: dict[tuple[int, int], _Surface] = {}
     for start, end, surface in gazetteer.find_surfaces(s):
-        found[(start, end)] = gazetteer.candidates(surface)
+        read = known.get(surface)
+        if read is None:
+            read = known[surface] = _Surface(surface, gazetteer.candidates(surface), gazetteer)
+        found[start, end] = read
     ctx = _Context(gazetteer)
     chosen: list[Span] = []
 
@@ -163,115 +234,121 @@ def find_places(article: Article, text: Normalized, gazetteer: Gazetteer) -> tup
     # 1. the dateline, full names only one division bears, free aliases of zones
     dateline = _dateline_bounds(s, article)
     if dateline and dateline in found:
-        options = [r.division for r in found.pop(dateline) if r.division.type in ("province", "city", "county")]
-        if len(options) == 1:
-            accept(*dateline, options[0], DATELINE_KIND)
-        elif options:
-            found[dateline] = tuple(r for r in gazetteer.candidates(s[slice(*dateline)]))
-    pending: dict[tuple[int, int], tuple[Reading, ...]] = {}
-    for (start, end), readings in found.items():
-        upper = [r for r in readings if r.division.type in ("province", "city", "county")]
-        sure = [r for r in upper if r.form in (FULL, ALIAS)]
-        if len(sure) == 1 and len(upper) == len(sure) and not _weak(s, start, end):
-            accept(start, end, sure[0].division)
-        else:
-            pending[(start, end)] = readings
+        read = found.pop(dateline)
+        if len(read.upper) == 1:
+            accept(*dateline, read.upper[0].division, DATELINE_KIND)
+        elif read.upper:
+            found[dateline] = read
+    pending: dict[tuple[int, int], _Surface] = {}
+    for key, read in found.items():
+        if read.how == _SURE:
+            if not _blocked("full", s, *key):
+                accept(*key, read.only_full)
+        elif read.how != _NO_UPPER:
+            pending[key] = read
 
     # 2. shared full names and short forms, where the context makes one reading certain;
-    #    repeated while a reading adds context that settles another
-    pending = {k: v for k, v in pending.items()
-               if any(r.division.type in ("province", "city", "county") for r in v)}
-    progress = True
+    #    repeated while a reading adds context that settles another. A reading depends on the
+    #    context and the spans chosen, which only grow: one that failed is tried again only
+    #    once something was chosen after it failed. A look-alike (`微山湖`) is never read: the
+    #    text is checked for one only where the context would read the occurrence.
+    failed_at: dict[tuple[int, int], int] = {}  # occurrence -> len(chosen) when it last failed
+    pending_in_order = sorted(pending)
+    in_context = ctx.keys  # grows in place as readings are accepted
+    progress = bool(pending)
     while progress:
         progress = False
-        for (start, end), readings in sorted(pending.items()):
-            division = _read_upper(readings, ctx, s, start, end, chosen)
-            if division is not None:
-                accept(start, end, division, DATELINE_KIND if (start, end) == dateline else None)
-                del pending[(start, end)]
+        for key in pending_in_order:
+            read = pending.get(key)
+            if read is None or failed_at.get(key) == len(chosen):
+                continue
+            if read.lone_province is None and in_context.isdisjoint(read.context_keys):
+                division = None  # nothing in context bears on it (what `_read_upper` would find)
+            else:
+                division = _read_upper(read, ctx, key[0], chosen)
+            if division is None:
+                failed_at[key] = len(chosen)
+                continue
+            if not _blocked("short" if read.how >= _COMMON_SHORT else "full", s, *key):
+                accept(*key, division, DATELINE_KIND if key == dateline else None)
                 progress = True
-    for (start, end), readings in sorted(pending.items()):
-        full = [r.division for r in readings if r.form in (FULL, ALIAS) and r.division.type == "county"]
+            del pending[key]
+    for key in pending_in_order:
         # `鼓楼区` with no context: the name is certain, the row is not
-        if full and len({d.name for d in full}) == 1 and not _weak(s, start, end):
-            chosen.append(Span(start, end, None, full[0].type, full[0].name))
+        read = pending.get(key)
+        if read is not None and read.how == _FULL and read.county_name is not None \
+                and not _blocked("full", s, *key):
+            chosen.append(Span(*key, None, "county", read.county_name))
 
     # 3. towns
-    towns = _read_towns(s, found, chosen, ctx, gazetteer)
+    in_order = sorted(found.items())
+    towns = _read_towns(s, [item for item in in_order if item[1].towns], chosen, ctx, gazetteer)
     for span in towns:
         if span.division is not None:
             ctx.add(span.division)
     chosen.extend(towns)
 
     # 4. villages and communities
-    chosen.extend(_read_villages(s, found, chosen, ctx, gazetteer))
+    chosen.extend(_read_villages(s, [item for item in in_order if item[1].villages], chosen, ctx, gazetteer))
 
     return tuple(_mention(article, text, span, gazetteer) for span in filter_spans(chosen))
 
 
-def _read_upper(readings: Sequence[Reading], ctx: _Context, s: str, start: int, end: int,
-                chosen: list[Span]) -> Division | None:
-    upper = [r for r in readings if r.division.type in ("province", "city", "county")]
-    full = [r.division for r in upper if r.form in (FULL, ALIAS)]
-    if full:
-        if _blocked("full", s, start, end):
-            return None
-        if _weak(s, start, end):  # `城区`, `新城区`: only the place the article is already in
-            held = [d for d in full if ctx.holds(d) or ctx.under(d, "city")]
-        else:
-            held = _prefer(full, ctx)
-        return held[0] if len(held) == 1 else None
-    if _blocked("short", s, start, end):
-        return None
-    if s[start:end] in _common_words():  # `日照`, `振兴`: only a place already certain
-        held = [r.division for r in upper if r.form == SHORT and ctx.holds(r.division)]
-        return held[0] if len(held) == 1 else None
-    return _read_short(upper, ctx, start, chosen)
+def _read_upper(read: _Surface, ctx: _Context, start: int, chosen: list[Span]) -> Division | None:
+    """The one province, city or county a pending occurrence names, if the context makes it certain
+    (and the text makes it no look-alike: the caller checks that).
+
+    A full name that is weak (`城区`, `新城区`: two characters or an everyday word) reads only as
+    the place the article is already in; a short form that is an everyday word (`日照`, `振兴`)
+    only as a place already certain.
+    """
+    how = read.how
+    if how == _FULL:
+        held = _prefer(read.full, ctx)
+    elif how == _WEAK_FULL:
+        held = [d for d in read.full if ctx.holds(d) or ctx.under(d, "city")]
+    elif how == _COMMON_SHORT:
+        held = [d for d in read.short if ctx.holds(d)]
+    else:
+        return _read_short(read, ctx, start, chosen)
+    return held[0] if len(held) == 1 else None
 
 
-def _weak(s: str, start: int, end: int) -> bool:
-    """A full name that alone does not make a place certain: two characters, an everyday word, or a look-alike."""
-    return end - start <= 2 or s[start:end] in _common_words() or _blocked("full", s, start, end)
-
-
-def _read_short(readings: list[Reading], ctx: _Context, start: int, chosen: list[Span]) -> Division | None:
+def _read_short(read: _Surface, ctx: _Context, start: int, chosen: list[Span]) -> Division | None:
     """The one division a short form or context alias names here, if the context makes it certain.
 
     A county's short form needs the county or its city in context (`惠民`, `平原` are also
     words); a city's short form may lean on its province; a province's stands alone.
     """
-    for reading in readings:
-        zone = reading.division
-        if reading.form == CONTEXT_ALIAS and zone.parent in ctx.keys:
+    for zone in read.context_zones:
+        if zone.parent in ctx.keys:
             if not any(span.end == start for span in chosen):  # `嘉祥经开区` is 嘉祥's own zone
                 return zone
-    divisions = [r.division for r in readings if r.form == SHORT]
-    held = [d for d in divisions if ctx.holds(d)]
+    held = [d for d in read.short if ctx.holds(d)]
     if len(held) == 1:
         return held[0]
     if held:
         return None
-    by_city = [d for d in divisions if d.type == "county" and ctx.under(d, "city")]
+    by_city = [d for d in read.short_counties if ctx.under(d, "city")]
     if by_city:
         return by_city[0] if len(by_city) == 1 else None
-    by_province = [d for d in divisions if d.type == "city" and ctx.under(d, "province")]
+    by_province = [d for d in read.short_cities if ctx.under(d, "province")]
     if by_province:
         return by_province[0] if len(by_province) == 1 else None
-    if len(divisions) == 1 and divisions[0].type == "province":
-        return divisions[0]
-    return None
+    return read.lone_province
 
 
-def _read_towns(s: str, found: dict[tuple[int, int], tuple[Reading, ...]], chosen: list[Span],
+def _read_towns(s: str, found: list[tuple[tuple[int, int], _Surface]], chosen: list[Span],
                 ctx: _Context, gazetteer: Gazetteer) -> list[Span]:
+    """Towns among the occurrences that may name one, in text order."""
+    if not found:
+        return []
     ends_at = {span.end: span for span in chosen if span.type == "county"}
     out: list[Span] = []
-    for (start, end), readings in sorted(found.items()):
-        towns = [r.division for r in readings if r.division.type == "town"]
-        if not towns:
-            continue
+    for (start, end), read in found:
+        towns = read.towns
         county_before = ends_at.get(start)
-        if (end - start < SHORT_TOWN_NAME or s[start:end] in _common_words()) and county_before is None:
+        if (end - start < SHORT_TOWN_NAME or read.common) and county_before is None:
             continue  # `街道`, `中心镇`: only right after their county
         town = _pick_town(towns, county_before, ctx, gazetteer)
         if town is None:
@@ -326,26 +403,28 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _read_villages(s: str, found: dict[tuple[int, int], tuple[Reading, ...]], chosen: list[Span],
+def _read_villages(s: str, found: list[tuple[tuple[int, int], _Surface]], chosen: list[Span],
                    ctx: _Context, gazetteer: Gazetteer) -> list[Span]:
+    """Villages and communities among the occurrences that may name one, and those printed right
+    after a town with no row of their own, in text order."""
     towns = [span for span in chosen if span.type == "town" and span.division is not None]
     town_keys = {span.division.key for span in towns}
     town_ending = {span.end: span for span in towns}
     out: list[Span] = []
     covered: set[int] = set()
-    for (start, end), readings in sorted(found.items()):
-        places = [r.division for r in readings if r.division.type in ("village", "community")]
-        if not places or _blocked("village", s, start, end) or _crosses(start, end, chosen):
-            continue
+    for (start, end), read in found:
         before = town_ending.get(start)
+        if (end - start < SHORT_VILLAGE_NAME or read.common) and before is None:
+            continue  # `东村`, `文明村`: only right after their town
+        if _blocked("village", s, start, end) or _crosses(start, end, chosen):
+            continue
+        places = read.villages
         if before is not None:
             options = [d for d in places if d.parent == before.division.key]
         else:
             options = [d for d in places if d.parent in town_keys]
             if not options and end - start >= SHORT_VILLAGE_NAME:
                 options = [d for d in places if ctx.under(d, "county")]
-        if (end - start < SHORT_VILLAGE_NAME or s[start:end] in _common_words()) and before is None:
-            continue  # `东村`, `文明村`: only right after their town
         if not options:
             continue
         if len(options) == 1:
@@ -382,14 +461,19 @@ def _crosses(start: int, end: int, spans: Iterable[Span]) -> bool:
 
 
 def _links(span: Span, gazetteer: Gazetteer) -> tuple[Link, ...]:
-    stated = (Link("statedIn", *span.stated_in),) if span.stated_in is not None else ()
     if span.parent is not None:
-        type_, name, code = span.parent
-        return (Link("locatedIn", type_, name, code),) + stated
+        located = _link("locatedIn", *span.parent)
+        return (located, _link("statedIn", *span.stated_in)) if span.stated_in is not None else (located,)
     if span.division is None:
         return ()
     up = gazetteer.parent(span.division)
-    return (Link("locatedIn", up.type, up.name, up.code),) if up is not None else ()
+    return (_link("locatedIn", up.type, up.name, up.code),) if up is not None else ()
+
+
+@lru_cache(maxsize=4096)
+def _link(predicate: str, type_: str, name: str, code: str | None) -> Link:
+    """A link (immutable, so one object serves every mention of the same place)."""
+    return Link(predicate, type_, name, code)
 
 
 def _mention(article: Article, text: Normalized, span: Span, gazetteer: Gazetteer) -> Mention:

@@ -13,6 +13,7 @@ name>`, an article `id/article/<page>/<index>`, a mention
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import PurePath
 from types import SimpleNamespace
@@ -170,9 +171,15 @@ def add_page(g: Graph, result: PageResult, linked: Linked) -> None:
 
 
 # ---------------------------------------------------------------- N-Triples lines
+_NT_ESCAPED = re.compile('[\\\\\n"\r]')
+
+
 def _nt_quote(text: str) -> str:
     # As rdflib's N-Triples writer (`rdflib.plugins.serializers.nt._quote_encode`): only these four
     # are escaped; tabs, other control characters and U+2028 are written as they are, in UTF-8.
+    # (One search first: most texts hold none of them.)
+    if _NT_ESCAPED.search(text) is None:
+        return text
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
 
 

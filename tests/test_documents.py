@@ -50,3 +50,12 @@ def test_documents_locality_and_issuer():
     _, found = _run(body, organizations=(org,))
     assert Link("locality", "county", "鱼台县") in found[0].links
     assert Link("issuedBy", "organization", "鱼台县委组织部") in found[0].links
+
+
+def test_documents_trailing_edition_note_kept_in_title():
+    body = "县人社局印发《鱼台县青年人才引进奖补办法（试行）》和《村级公共服务事项清单（2023年版）》，《管理规定（暂行）》同步实施。《实施办法（试行）》明确范围。"
+    assert _names(body) == ["鱼台县青年人才引进奖补办法(试行)", "村级公共服务事项清单(2023年版)", "管理规定(暂行)"]
+
+
+def test_documents_bracket_that_is_no_edition_note_does_not_hide_head():
+    assert _names("组织观看《初心（纪录片）》。") == []

@@ -125,3 +125,26 @@ def test_organizations_title_names_no_committee():
 
 def test_organizations_place_within_a_place_before_relative_head_word():
     assert _names("济宁市任城区人民法院派员进驻。", county="任城区") == {"济宁市任城区人民法院": "济宁市"}
+
+
+def test_organizations_committee_work_department_keeps_committee():
+    assert _names("县委社会工作部牵头，山东省委统战工作部有关负责同志表示肯定。") == {
+        "梁山县委社会工作部": "梁山县", "山东省委统战工作部": "山东省"}
+
+
+def test_organizations_assets_commission_and_office_heads():
+    assert _names("市国资委对企业考核。县商务局、县海事处联合开展检查，要及时处理。") == {
+        "济宁市国资委": "济宁市", "梁山县商务局": "梁山县", "梁山县海事处": "梁山县"}
+
+
+def test_organizations_named_cooperative_kept_generic_ones_not():
+    found = _names("前进村党支部领办金穗小麦专业合作社，东风村成立苹果专业合作社，西庄村组建合作社，"
+                   "南庄村注册成立蔬菜种植专业合作社。")
+    assert "金穗小麦专业合作社" in found and found["金穗小麦专业合作社"] == "梁山县"
+    assert not any("苹果" in n or "蔬菜" in n or n.endswith("组建合作社") for n in found)
+    assert not any("领办" in n for n in found)
+
+
+def test_organizations_national_name_has_no_locality():
+    assert _names("集团党委与中国农业大学签订合作协议，与山东农业大学共建基地。") == {
+        "中国农业大学": None, "山东农业大学": "山东省"}

@@ -33,6 +33,7 @@ class _Rules:
     heads: tuple[str, ...]
     generic_modifiers: tuple[str, ...]
     issuing_verbs: tuple[str, ...]
+    edition_note: re.Pattern  # a trailing bracketed note (（试行）, （2024年版）) after the head noun
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,15 @@ def _rules() -> _Rules:
         by_role.setdefault(row["role"], []).append(row["word"])
     longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return _Rules(longest(by_role.get("head", [])), longest(by_role.get("generic_modifier", [])),
-                  longest(by_role.get("issuing_verb", [])))
+                  longest(by_role.get("issuing_verb", [])),
+                  _edition_note_pattern(by_role.get("edition_note", [])))
+
+
+def _edition_note_pattern(fragments: list[str]) -> re.Pattern:
+    """A bracketed edition note ending a title: （试行）, (2024年版)."""
+    if not fragments:
+        return re.compile(r"(?!)")
+    return re.compile(r"[（(](?:" + "|".join(f"(?:{f})" for f in fragments) + r")[）)]$")
 
 
 def _title_name(raw: str) -> str:
@@ -50,6 +59,8 @@ def _title_name(raw: str) -> str:
 
 
 def _head_of(title: str, rules: _Rules) -> str | None:
+    # 《…办法（试行）》: the head noun stands before the edition note
+    title = rules.edition_note.sub("", title)
     for head in rules.heads:
         if title.endswith(head):
             return head
@@ -59,7 +70,7 @@ def _head_of(title: str, rules: _Rules) -> str | None:
 def is_back_reference(title: str) -> bool:
     """《意见》, 《实施办法》: a bare head noun, maybe after generic words, names no new document."""
     rules = _rules()
-    rest = title
+    rest = rules.edition_note.sub("", title)  # 《实施办法（试行）》 too
     head = _head_of(rest, rules)
     if head is None:
         return False

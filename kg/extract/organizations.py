@@ -85,6 +85,8 @@ class _Rules:
     generic: frozenset[str]
     boundary: frozenset[str]
     party_prefix: frozenset[str]
+    national_prefix: tuple[str, ...]  # a name starting with one is national (中国矿业大学)
+    bare_min_content: dict[str, int]  # head word -> fewest characters before it in a bare name
     province_alias: dict[str, str]
     not_level: frozenset[str]
     stop_names: frozenset[str]
@@ -124,6 +126,8 @@ def _rules() -> _Rules:
         generic=frozenset(by_role.get("generic", {})),
         boundary=boundary,
         party_prefix=frozenset(by_role.get("party_prefix", {})),
+        national_prefix=tuple(by_role.get("national_prefix", {})),
+        bare_min_content={row["suffix"]: int(row["min_content"]) for row in load_table("org_bare_min_content.tsv")},
         province_alias=by_role.get("province_alias", {}),
         not_level=frozenset(by_role.get("not_level", {})),
         stop_names=frozenset(w for w in stop if not w.startswith("*")),
@@ -629,10 +633,13 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, places: _PlacesInText
         return []
     if material in rules.stop_names:
         return []
-    if suffix.scope == "body" and len(content) < 2:
+    if suffix.scope == "body" and len(content) < rules.bare_min_content.get(suffix.word, 2):
         return []
-    story = _story_place(locality)
     name = _clean(material)
+    if material.startswith(rules.national_prefix):
+        # a national body (中国矿业大学) lies in no place of the story
+        return [_Found(cand.start, cand.end, name, suffix.kind, None)]
+    story = _story_place(locality)
     if suffix.bare == "qualify":
         if not story:
             return []

@@ -227,3 +227,37 @@ def test_programs_run_by_not_a_partner_of_the_subject():
 def test_programs_run_by_subject_needs_a_launching_verb_in_the_programs_clause():
     body = "近年来，县文旅局靠上服务、保障项目建设，并获得全国“美丽庭院”示范项目。"
     assert _run_by(body, _org(body, "县文旅局", "梁山县文旅局")) == {"美丽庭院示范项目": []}
+
+
+def test_programs_name_stops_at_verb_after_quotes():
+    names = _names("该县推行“一户一牌”行动，并将“一户一牌”纳入全县乡村振兴重点项目。")
+    assert not any("纳入" in n for n in names)
+    assert _names("举办“青年骨干”能力提升培训班。") == ["青年骨干能力提升培训班"]
+
+
+def test_programs_counted_quotes_are_not_programs():
+    assert _names("该镇把网格细分为38个“院落网格”，组建巡查队。") == []
+    assert _names("该县培育“红旗党员示范岗”42个。") == []
+    # a head noun after the counted quotes: the quotes name a program of that kind
+    assert _names("全县组建42支“红马甲”志愿服务队。") == ["红马甲志愿服务队"]
+    assert _names("全县组建“红马甲”志愿服务队42支。") == ["红马甲志愿服务队"]
+
+
+def test_programs_formula_core_with_compound_head():
+    assert _names("该校推行“2+N”结对帮扶机制，成效明显。") == ["2+N结对帮扶机制"]
+
+
+def test_programs_runby_subject_carries_along_comma_chain():
+    body = "新建厂房两座；东河镇王庄村党支部领办养殖合作社，注册“王庄黑猪”品牌，带动群众增收。"
+    i = body.index("王庄村党支部")
+    org = Mention(source="p.txt", article=0, type="organization", name="王庄村党支部", text="王庄村党支部",
+                  start=BASE + i, end=BASE + i + 6, sentence="", links=())
+    (program,) = _run(body, organizations=(org,))[1]
+    assert program.name == "王庄黑猪品牌"
+    assert Link("runBy", "organization", "王庄村党支部") in program.links
+    # an honour received in the chain is not run by the subject
+    body = "王庄村党支部领办养殖合作社，荣获“示范合作社”称号。"
+    org = Mention(source="p.txt", article=0, type="organization", name="王庄村党支部", text="王庄村党支部",
+                  start=BASE, end=BASE + 6, sentence="", links=())
+    assert all(Link("runBy", "organization", "王庄村党支部") not in m.links
+               for m in _run(body, organizations=(org,))[1])

@@ -112,6 +112,14 @@ class _Grammar:
     subject_lead: re.Pattern | None = None
     partners: tuple[str, ...] = ()
     partner_reach: int = 0  # the length of the longest partner word
+    # words crossed whole by the head run though a function word is in them (结对 holds 对)
+    compounds: tuple[str, ...] = ()
+    # runBy: a verb that receives (获得, 荣获), not runs, and the longest verb of a subjectless clause
+    receiving_verbs: tuple[str, ...] = ()
+    bare_clause_reach: int = 0
+    # a number and measure word right before or after the quotes (56个“…”, “…”86个): a count
+    count_before: re.Pattern | None = None
+    count_after: re.Pattern | None = None
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +176,11 @@ def _grammar() -> _Grammar:
         subject_lead=re.compile("(?:" + "|".join(f"(?:{p})" for p in runby_cues.get("leading", ["(?!)"])) + ")+"),
         partners=longest(runby_cues.get("partner", [])),
         partner_reach=max(map(len, runby_cues.get("partner", [])), default=0),
+        compounds=longest(by_role.get("compound", [])),
+        receiving_verbs=longest(runby_cues.get("receiving", [])),
+        bare_clause_reach=int((runby_cues.get("bare_clause_reach") or ["0"])[0]),
+        count_before=re.compile(f"[0-9]+[余多]?(?:{_alternation(rules.get('count_measure', []))})$"),
+        count_after=re.compile(f"[0-9]+[余多]?(?:{_alternation(rules.get('count_measure', []))})"),
         tail_reach=14 + max(map(len, (*heads, *by_role.get("marker", []), *by_role.get("marker_after_verb", []),
                                       *clause, "本报")), default=0),
     ))
@@ -233,9 +246,14 @@ def _compile(g: _Grammar) -> _Grammar:
     head_word = _alternation(g.heads)
     clause_verb = _alternation(g.clause_verbs)
     first_char = f"(?:{plain_char}|{no_breaker}(?:(?={head_word})|(?!{clause_verb}))[{run}])"
+    if g.compounds:  # a compound word is crossed whole, before its function word could stop the run
+        compound = _alternation(g.compounds)
+        first_char = f"(?:{compound}|{first_char})"
     # Past the first word, a clause verb right before a head noun modifies it
     # (“…”能力提升培训班); right after the quotes it opens a clause (“…”加强项目管理).
     head_char = f"(?:{plain_char}|{no_breaker}(?:(?={head_word})|(?!(?:{clause_verb})(?!{head_word})))[{run}])"
+    if g.compounds:
+        head_char = f"(?:{compound}|{head_char})"
     # `_preceding_run` walks back over CJK characters while no verb or function word ends there:
     # forwards in the reversed text, while no reversed word starts there.
     enders = [w[::-1] for w in (*g.verbs, *_PREFIX_BREAKERS) if w]
@@ -582,7 +600,7 @@ def _quoted_programs(t: str, rt: str, quotes: list[_Quote], headline_end: int,
         via_deng = t.startswith("等", end)
         head = None if followed_veto else _head_phrase(t, rt, end + (1 if via_deng else 0), g)
         # Evidence only some phrases need is found when first asked for (None: not yet).
-        verb = marker = de_head = None
+        verb = marker = de_head = counted = None
         for idx, (q_start, q_end, q_inner) in enumerate(chain):
             inner = _clean(q_inner)
             if not inner or inner in generic:
@@ -607,6 +625,10 @@ def _quoted_programs(t: str, rt: str, quotes: list[_Quote], headline_end: int,
                 continue
             if followed_veto:
                 continue
+            if counted is None:
+                counted = _counted(t, chain_start, end, g)
+            if counted and (counted == "before" or not _endswith_any(inner, g.bare_heads)):
+                continue  # a counted facility with a head noun of its own (“…超市”160处) stays a name
             if inner[:2] in national_openings and _national(inner, g):
                 found.append(_Found(inner, q_start, q_end, inner, False, _level_at(t, q_start, idx)))
                 continue
@@ -641,6 +663,18 @@ def _quoted_programs(t: str, rt: str, quotes: list[_Quote], headline_end: int,
             if evidence:
                 found.append(_Found(inner, q_start, q_end, inner, False, _level_at(t, q_start, idx)))
     return found
+
+
+def _counted(t: str, start: int, end: int, g: _Grammar) -> str:
+    """How a number and measure word count the quotes `t[start:end]`: "before" where they stand
+    right before and the quotes end the phrase (细分为56个“…”，: the quotes name the things
+    counted), "after" where they follow (培育“…”86个), else "" (56个“…”小组: the noun after
+    the quotes is what is counted)."""
+    if g.count_after.match(t, end) is not None:
+        return "after"
+    if g.count_before.search(t, max(0, start - 8), start) is not None and not _is_cjk(t[end:end + 1]):
+        return "before"
+    return ""
 
 
 def _whole_object(tail: str, end: int, headline_end: int, g: _Grammar) -> bool:
@@ -844,10 +878,11 @@ def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list
         if len(between) <= 1:
             best = org
             continue
-        if _opens_sentence(t, sentence_left, org.start, g) and not _SEMICOLONS.search(between) \
-                and g.verb_anywhere.search(between[_clause_start(between):]):
-            best = org  # the sentence's subject runs what the sentence launches
-            continue
+        if not _SEMICOLONS.search(between) and _opens_sentence(t, _part_left(t, sentence_left, org.start), org.start, g):
+            last_clause = between[_clause_start(between):]
+            if g.verb_anywhere.search(last_clause) or _bare_clause(last_clause, between, g):
+                best = org  # the subject of the sentence (or of its part after a ；) runs what it launches
+                continue
         if len(between) > 16 or _CLAUSE_BREAK.search(between):
             continue
         if best is not None and _after_partner_word(t, sentence_left, org.start, g):
@@ -856,6 +891,21 @@ def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list
         if g.verb_anywhere.search(lead) or lead.startswith("牵头"):
             best = org
     return best.name if best else None
+
+
+def _part_left(t: str, sentence_left: int, pos: int) -> int:
+    """Where the part of the sentence holding `pos` starts: after the last ； before it."""
+    k = max(t.rfind("；", sentence_left, pos), t.rfind(";", sentence_left, pos))
+    return sentence_left if k < 0 else k + 1
+
+
+def _bare_clause(last_clause: str, between: str, g: _Grammar) -> bool:
+    """A clause of a ，-chain with no subject of its own, only a short verb before the program
+    (…党支部领办合作社，注册“…”品牌): the chain's subject carries on, unless the verb
+    receives rather than runs (…，荣获“…”称号)."""
+    return (len(between) > len(last_clause) and 1 <= len(last_clause) <= g.bare_clause_reach
+            and all(_is_cjk(ch) for ch in last_clause)
+            and not last_clause.startswith(g.receiving_verbs))
 
 
 def _clause_start(s: str) -> int:

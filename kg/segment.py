@@ -33,7 +33,7 @@ from itertools import accumulate, repeat
 from operator import add, sub
 
 from kg.errors import ResourceError
-from kg.gazetteer import division_rows
+from kg.gazetteer import ALIAS, FULL, SHORT, division_rows, load_gazetteer
 from kg.model import Article, Credit, Page
 from kg.normalize import SENTENCE_ENDS, compact, fold_char, normalize
 from kg.resources import load_table, load_words
@@ -93,6 +93,15 @@ def _known_places() -> frozenset[str]:
         names.add(row.get("name", ""))
         names.update(a for a in (row.get("aliases") or "").split("|") if a)
     return frozenset(names)
+
+
+def _is_county_name(text: str) -> bool:
+    """Whether `text` is a county-level division's official name, its short form by the suffix grammar
+    ("某某县", "某某") or a zone's alias: the place label printed over a county's story."""
+    return any(r.division.type == "county" and r.form in _LABEL_FORMS for r in load_gazetteer().candidates(text))
+
+
+_LABEL_FORMS = frozenset({FULL, SHORT, ALIAS})
 
 
 LABEL_MAX_CHARS = 6  # an unknown place label is accepted only this short
@@ -311,7 +320,10 @@ class _Token:
     start: int
     end: int
     text: str
-    newline_before: bool
+    spaced_before: bool  # only spaces (no line break) separate it from the piece before
+
+
+_SPACES_ONLY = re.compile("[ \t\u3000\u00a0]+")  # a gap between two names on one line
 
 
 def _name_tokens(text: str, base: int) -> list[_Token]:
@@ -345,22 +357,26 @@ def _name_tokens(text: str, base: int) -> list[_Token]:
             prev_end = m.end()
             continue
         between = text[prev_end:s]
-        tokens.append(_Token(base + s, base + s + len(word), word, "\n" in between or "\r" in between))
+        spaced = bool(between) and _SPACES_ONLY.fullmatch(between) is not None
+        tokens.append(_Token(base + s, base + s + len(word), word, spaced))
         prev_end = m.end()
     return tokens
 
 
 def _merge_tokens(tokens: list[_Token]) -> list[_Token]:
-    """A one-character piece is never a whole name: it joins its neighbour.
+    """A one-character piece is never a whole name: it joins its neighbour across a line break.
 
-    Names are separated by spaces; a line break inside a name ("范长\\n青") leaves one piece
-    of a single character, which goes back onto the piece it was cut from.
+    Names are separated by spaces; a line break inside a name leaves a piece of a single
+    character on one side of the break ("范某\\n青", "孟\\n某瑞"), which goes back onto the piece
+    across the break. Two pieces separated by spaces only are two names and never join: in
+    "周某某 孟\\n某瑞" the "孟" belongs to "某瑞", not to "周某某".
     """
     merged: list[_Token] = []
     for tok in tokens:
-        if merged and (len(tok.text) == 1 or len(merged[-1].text) == 1) and len(merged[-1].text) + len(tok.text) <= 4:
+        if (merged and not tok.spaced_before and (len(tok.text) == 1 or len(merged[-1].text) == 1)
+                and len(merged[-1].text) + len(tok.text) <= 4):
             prev = merged.pop()
-            merged.append(_Token(prev.start, tok.end, prev.text + tok.text, prev.newline_before))
+            merged.append(_Token(prev.start, tok.end, prev.text + tok.text, prev.spaced_before))
         else:
             merged.append(tok)
     return [t for t in merged if len(t.text) >= 2]
@@ -653,6 +669,10 @@ def _trailing_block(lines: _Lines, lo: int, hi: int, datelines: frozenset[str]) 
         items.append(_Item(line, kind))
         i -= 1
     items.reverse()
+    # A line that is only a county's name opening the block is its place label, not a headline
+    # line, even when the headline below starts with the same place ("某某" over "某某县医院…").
+    if len(items) >= 2 and items[0].kind == TITLE and _is_county_name(_content(items[0].line)):
+        items[0] = _Item(items[0].line, LABEL)
     return items, i + 1
 
 

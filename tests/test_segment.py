@@ -45,6 +45,22 @@ def test_segment_credit_offsets_point_at_the_names():
     assert text[second.start:second.end] == "范长\n青"
 
 
+@pytest.mark.parametrize("credit, people", [
+    ("（通讯员 周某某 孟\n某瑞）", ["周某某", "孟某瑞"]),  # a piece before the break joins the name after it
+    ("（通讯员 田某 郭\n某）", ["田某", "郭某"]),
+    ("（通讯员 郭\n某 田某）", ["郭某", "田某"]),
+    ("（通讯员 周某某 范某\n青）", ["周某某", "范某青"]),  # a piece after the break joins the name before it
+])
+def test_segment_credit_name_broken_by_a_line_break_never_joins_across_a_space(credit, people):
+    (art,) = seg("本报甲乙讯" + credit + BODY)
+    assert names(art) == people
+
+
+def test_segment_credit_pieces_separated_by_a_space_stay_apart():
+    (art,) = seg("本报甲乙讯（通讯员 周某某 孟 李某某）" + BODY)
+    assert names(art) == ["周某某", "李某某"]  # a lone character between two spaces is no name of its own
+
+
 def test_segment_unclosed_bracket_still_credits_the_names():
     (art,) = seg("本报甲乙讯（通讯员 张小明 李华为破解难题，全县开展活动。")
     assert art.reporters == ("张小明", "李华")
@@ -65,6 +81,14 @@ def test_segment_headline_before_dateline_with_place_label_and_kicker():
     assert second.headline == "丙丁坚持实干实效"
     assert text[second.start:].startswith("改进方法")
     assert first.end <= second.start
+
+
+def test_segment_county_short_form_over_a_headline_is_its_label():
+    text = ("平阴\n平阴县中医院\n“暖心陪诊”服务群众就医\n\n■本报通讯员 王某 李某某\n\n"
+            "平阴县中医院党委开展活动，方便群众就医。\n")
+    (art,) = seg(text)
+    assert art.headline == "平阴县中医院“暖心陪诊”服务群众就医"  # the label never enters the headline
+    assert text[art.start:].startswith("平阴\n")
 
 
 def test_segment_headline_printed_after_body():

@@ -1,7 +1,9 @@
 """find_documents on small synthetic stories written for these tests."""
+import pytest
+
 from kg.extract.documents import find_documents
 from kg.model import Article, Link, Locality, Mention
-from kg.normalize import normalize
+from kg.normalize import compact, normalize
 
 COUNTY = Locality("鱼台县", "济宁市", "山东省")
 BASE = 50
@@ -59,3 +61,9 @@ def test_documents_trailing_edition_note_kept_in_title():
 
 def test_documents_bracket_that_is_no_edition_note_does_not_hide_head():
     assert _names("组织观看《初心（纪录片）》。") == []
+
+
+@pytest.mark.parametrize("note", ["（2024—2028年）", "(2021-2025)", "（2024年度）"])
+def test_documents_trailing_years_note_kept_in_title(note):
+    title = f"某某县乡村振兴人才发展规划{note}"
+    assert _names(f"县委组织部印发《{title}》，明确目标任务。") == [compact(title)]

@@ -261,3 +261,31 @@ def test_programs_runby_subject_carries_along_comma_chain():
                   start=BASE, end=BASE + 6, sentence="", links=())
     assert all(Link("runBy", "organization", "王庄村党支部") not in m.links
                for m in _run(body, organizations=(org,))[1])
+
+
+def test_programs_run_by_short_back_reference_to_a_unit_named_before():
+    # 集团党委 names the story's one group committee named in full before: it runs the program
+    body = "青峰化工集团党委开展“红旗岗”创建活动。集团党委与省农业大学签订共建协议，联合实施“揭榜攻坚”项目。"
+    orgs = (_org(body, "青峰化工集团党委", "青峰化工集团党委"), _org(body, "省农业大学", "山东农业大学"))
+    assert _run_by(body, *orgs)["揭榜攻坚项目"] == ["青峰化工集团党委"]
+    # a determiner may open the reference
+    body = "石桥建材有限公司党委成立于2010年。该公司党委推行“车间夜校”制度，成效明显。"
+    org = _org(body, "石桥建材有限公司党委", "石桥建材有限公司党委")
+    assert _run_by(body, org)["车间夜校制度"] == ["石桥建材有限公司党委"]
+
+
+def test_programs_run_by_short_back_reference_needs_one_owner_and_a_word_boundary():
+    # two group committees end with 集团党委: the reference is ambiguous
+    body = "青峰化工集团党委、白马物流集团党委签订协议。集团党委实施“揭榜攻坚”项目。"
+    orgs = (_org(body, "青峰化工集团党委", "青峰化工集团党委"), _org(body, "白马物流集团党委", "白马物流集团党委"))
+    assert _run_by(body, *orgs)["揭榜攻坚项目"] == []
+    # 矿业集团党委 is another group's committee, not a reference to 青峰化工集团党委
+    body = "青峰化工集团党委召开会议。东山矿业集团党委实施“揭榜攻坚”项目。"
+    assert _run_by(body, _org(body, "青峰化工集团党委", "青峰化工集团党委"))["揭榜攻坚项目"] == []
+
+
+def test_programs_run_by_body_opening_the_programs_own_clause():
+    # the clause names its own body (with its secretary) before the launching verb
+    body = "东城街道党工委在新华社区试点“红色楼道”建设，社区党委书记张某带领党员骨干组建“新华帮帮团”，服务居民。"
+    orgs = (_org(body, "东城街道党工委", "东城街道党工委"), _org(body, "社区党委", "新华社区党委"))
+    assert _run_by(body, *orgs) == {"红色楼道": ["东城街道党工委"], "新华帮帮团": ["新华社区党委"]}

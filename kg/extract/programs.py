@@ -117,6 +117,10 @@ class _Grammar:
     # runBy: a verb that receives (获得, 荣获), not runs, and the longest verb of a subjectless clause
     receiving_verbs: tuple[str, ...] = ()
     bare_clause_reach: int = 0
+    # runBy: a short back-reference to a unit's party body named earlier (集团党委, 该公司党委)
+    backref_body: re.Pattern | None = None  # any party body word a reference ends with
+    backref_min_unit: int = 2               # the fewest characters of the unit before the body
+    backref_determiners: tuple[str, ...] = ()  # words that may open a reference (该, 本)
     # a number and measure word right before or after the quotes (56个“…”, “…”86个): a count
     count_before: re.Pattern | None = None
     count_after: re.Pattern | None = None
@@ -179,6 +183,9 @@ def _grammar() -> _Grammar:
         compounds=longest(by_role.get("compound", [])),
         receiving_verbs=longest(runby_cues.get("receiving", [])),
         bare_clause_reach=int((runby_cues.get("bare_clause_reach") or ["0"])[0]),
+        backref_body=re.compile(_alternation(runby_cues.get("backref_body", [])) or "(?!)"),
+        backref_min_unit=int((runby_cues.get("backref_min_unit") or ["2"])[0]),
+        backref_determiners=longest(runby_cues.get("backref_determiner", [])),
         count_before=re.compile(f"[0-9]+[余多]?(?:{_alternation(rules.get('count_measure', []))})$"),
         count_after=re.compile(f"[0-9]+[余多]?(?:{_alternation(rules.get('count_measure', []))})"),
         tail_reach=14 + max(map(len, (*heads, *by_role.get("marker", []), *by_role.get("marker_after_verb", []),
@@ -890,7 +897,71 @@ def _run_by(text: Normalized, f: _Found, sentence_left: int, organizations: list
         lead = between[:6]
         if g.verb_anywhere.search(lead) or lead.startswith("牵头"):
             best = org
+        elif _opens_sentence(t, _clause_left(t, sentence_left, org.start), org.start, g) \
+                and g.verb_anywhere.search(between):
+            # a clause naming its own body before its launching verb (…，社区党委书记某某带领党员
+            # 组建“…”): that body, not the sentence's first one, runs what the clause launches
+            best = org
     return best.name if best else None
+
+
+def _clause_left(t: str, sentence_left: int, pos: int) -> int:
+    """Where the clause holding `pos` starts: after the last ，；： before it in its sentence."""
+    m = _LAST_CLAUSE_MARK.search(t, sentence_left, pos)
+    return sentence_left if m is None else m.end()
+
+
+# the last clause mark of a stretch: one followed by none other up to the stretch's end
+_LAST_CLAUSE_MARK = re.compile("[，,；;：:](?=[^，,；;：:]*$)")
+
+
+def _back_references(text: Normalized, organizations: list[_Organization], g: _Grammar) -> list[_Organization]:
+    """Short references to a unit's party body named in full earlier in the story (集团党委 after
+    某某能源集团党委, 该公司党委), as mentions of that organization.
+
+    A reference is the longest run of words before a party body word (党委) that ends one of the
+    story's organization names, with at least a unit noun before the body word, opening at a word
+    boundary (not inside a longer name: 矿业大学党委 is no reference to 某某科技大学党委) or after a
+    determiner (该); it counts only when exactly one organization of the story ends with it and
+    that one is named before it. The organization extractor leaves such references out: they are
+    no names of their own.
+    """
+    t = text.text
+    covered = _covered(t, [(o.start, o.end) for o in organizations])
+    first_end: dict[str, int] = {}
+    for o in organizations:
+        first_end[o.name] = min(first_end.get(o.name, o.end), o.end)
+    found = []
+    for m in g.backref_body.finditer(t):
+        end, body = m.end(), m.group(0)
+        if covered[end - 1]:
+            continue  # part of an organization mention
+        owners = [n for n in first_end if n.endswith(body) and len(n) > len(body)]
+        if not owners:
+            continue
+        shared = max(_shared_tail(t, end, n) for n in owners)
+        if shared - len(body) < g.backref_min_unit:
+            continue
+        words = t[end - shared:end]
+        owners = [n for n in owners if n.endswith(words)]
+        start = end - shared
+        if start > 0 and _is_cjk(t[start - 1]):
+            det = next((d for d in g.backref_determiners if t.startswith(d, start - len(d))), None)
+            if det is None:
+                continue  # the words end a longer name
+            start -= len(det)
+        if len(owners) != 1 or first_end[owners[0]] > start:
+            continue
+        found.append(_Organization(owners[0], text.origin[end - 1] + 1, start, end))
+    return found
+
+
+def _shared_tail(t: str, end: int, name: str) -> int:
+    """How many characters `t[:end]` and `name` share at their ends."""
+    k = 0
+    while k < len(name) and k < end and t[end - 1 - k] == name[-1 - k]:
+        k += 1
+    return k
 
 
 def _part_left(t: str, sentence_left: int, pos: int) -> int:
@@ -956,6 +1027,8 @@ def find_programs(article: Article, text: Normalized, locality: Locality,
         return ()
     orgs = [_Organization(org.name, org.end, text.index_from(org.start), text.index_from(org.end))
             for org in organizations]
+    if orgs:
+        orgs = sorted(orgs + _back_references(text, orgs, g), key=_BY_START)
     place_links: dict[tuple[str, str], Link] = {}  # one Link object per place in a story
     mentions: list[Mention] = []
     seen: set[tuple[str, int]] = set()

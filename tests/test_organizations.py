@@ -148,3 +148,15 @@ def test_organizations_named_cooperative_kept_generic_ones_not():
 def test_organizations_national_name_has_no_locality():
     assert _names("集团党委与中国农业大学签订合作协议，与山东农业大学共建基地。") == {
         "中国农业大学": None, "山东农业大学": "山东省"}
+
+
+def test_organizations_quoted_part_inside_name_belongs_to_it():
+    # a short quoted term between a body and a head word names that body's organ: the quotes drop
+    assert _names("县委“两新”工委召开推进会，县委“两新”组织党委牵头。") == {
+        "梁山县委两新工委": "梁山县", "梁山县委两新组织党委": "梁山县"}
+
+
+def test_organizations_quoted_slogan_is_not_part_of_a_name():
+    # a long quoted phrase, or one after no body, stays a stop: only the body before it is named
+    assert "梁山县委" in _names("县委“我为群众办实事”工委推动。")
+    assert not any("两新" in name for name in _names("聚焦“两新”组织党委建设。"))

@@ -173,3 +173,31 @@ def test_places_filter_spans_takes_any_iterable_and_keeps_spans_apart_as_they_ar
     assert [s.name for s in filter_spans(iter(spans))] == ["a", "b", "d"]
     overlapping = [Span(3, 6, None, "town", "c"), Span(0, 4, None, "town", "b"), Span(5, 7, None, "village", "d")]
     assert [s.name for s in filter_spans(s for s in overlapping)] == ["b", "d"]
+
+
+def _villages(mentions):
+    return [(m.type, m.name, m.links[0].target_name) for m in mentions if m.type in ("village", "community")]
+
+
+def test_places_village_after_cue_in_its_towns_sentence(gazetteer):
+    # outside 济宁 no village has a row: a town earlier in the sentence and a cue (在, 、) place it
+    _, mentions = _places(gazetteer, "平江县加义镇党委探索新模式，在青松村、石桥村建成茶叶基地，在阳光社区设站。")
+    assert _villages(mentions) == [("village", "青松村", "加义镇"), ("village", "石桥村", "加义镇"),
+                                   ("community", "阳光社区", "加义镇")]
+
+
+def test_places_village_after_cue_needs_its_town_in_the_sentence(gazetteer):
+    _, mentions = _places(gazetteer, "平江县加义镇召开会议。在青松村建成茶叶基地。")
+    assert _villages(mentions) == []
+
+
+def test_places_village_after_town_may_start_with_numeral(gazetteer):
+    _, mentions = _places(gazetteer, "平江县加义镇三桥村党支部书记带领村民。")
+    assert _villages(mentions) == [("village", "三桥村", "加义镇")]
+
+
+@pytest.mark.parametrize("phrase", ["在5个村开展", "在农村推行", "在乡村振兴中", "在村村建立", "在美丽乡村建设",
+                                    "在偏远山村", "在全村推广", "三个村", "在城市社区推行", "在示范村建设", "在职党员进社区"])
+def test_places_common_words_and_counts_are_no_villages(gazetteer, phrase):
+    _, mentions = _places(gazetteer, f"平江县加义镇{phrase}。")
+    assert _villages(mentions) == []

@@ -37,6 +37,8 @@ ORGANIZATION = "organization"
 
 # A name is never longer than this many characters to the left of its head word.
 _MAX_REACH = 22
+# A quoted part inside a name (`县委“两新”工委`) is a short term: longer quotes are slogans.
+_MAX_QUOTED_PART = 4
 _PUNCT = set("，。、；：？！,.;:?!“”\"‘’'《》〈〉「」『』【】[]（）()—-－…·•■●/|+＋=<>~～#*")
 _OPEN_QUOTES = {"“": "”", "《": "》", "‘": "’", "「": "」", "『": "』"}
 # The punctuation that ends the sentence `_inside_quotes` looks back over.
@@ -403,6 +405,18 @@ def _plural_before(t: str, at: int) -> bool:
     return at > 0 and t[at - 1] in _PLURAL_LAST and _PLURAL_BEFORE.search(t[max(0, at - 6):at]) is not None
 
 
+def _quoted_part_start(t: str, close: int, rules: _Rules) -> int | None:
+    """Where the quoted part closing at `close` opens, if it is part of a name: a short phrase with
+    no punctuation right after a body's own name (`县委“两新”工委`, `市委“两新”组织党委`): the
+    body before the quotes names whose organ it is. A quote after anything else stays a stop."""
+    opening = t.rfind("“", max(0, close - 2 - _MAX_QUOTED_PART), close - 1)
+    if opening < 0 or opening == close - 2 or any(c in _PUNCT for c in t[opening + 1:close - 1]):
+        return None
+    if _ends_with_any(t, opening, rules.suffixes, rules.max_suffix) is None:
+        return None
+    return opening
+
+
 def _left_edge(t: str, s0: int, places: _PlacesInText, rules: _Rules) -> tuple[int, _Place | None, str]:
     """Walk left from a head word; returns (start, place at start, why the walk stopped)."""
     p = s0
@@ -440,6 +454,11 @@ def _left_edge(t: str, s0: int, places: _PlacesInText, rules: _Rules) -> tuple[i
                     and _ends_with_any(t, p - 1, rules.suffixes, rules.max_suffix) is None \
                     and not any(chunk[i:i + 2] in rules.suffixes for i in range(len(chunk))):
                 return chunk_start, None, "punct"
+        if ch == "”":
+            opening = _quoted_part_start(t, p, rules)
+            if opening is not None:
+                p = opening  # a quoted part inside a name: 县委“两新”工委
+                continue
         if ch in _PUNCT:
             return p, place, "punct"
         found = places.at(p)

@@ -9,7 +9,8 @@ occurrence is then read in context, from the most certain readings to the least:
 3. towns (`尼山镇`), read in the county printed right before them, a county of the story,
    a city of the story, or (a name of three characters or more) the only such town in China;
 4. villages and communities, from the 济宁 village file where their town or county is in
-   context, or as `<name>村`/`<name>社区` printed right after a town.
+   context, or as `<name>村`/`<name>社区` printed right after a town, or after a cue (`在`, `走进`)
+   later in the town's sentence (`齐乐镇党委在梅湾村试点`): that town is its parent.
 
 Look-alikes (`微山湖`, `水泊梁山`) are rejected by `place_blockers.tsv`, and overlapping
 readings are settled by `filter_spans` (longest first, then earliest): `金乡街道` is a town,
@@ -18,6 +19,7 @@ not `金乡` + `街道`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence
@@ -33,6 +35,8 @@ SHORT_TOWN_NAME = 3  # a town name shorter than this (`口镇`) is only read rig
 LONE_TOWN_NAME = 4  # a town named with no place around it: shorter names must follow punctuation
 SHORT_VILLAGE_NAME = 3  # a village name shorter than this (`东村`) is only read right after its town
 GENERIC_VILLAGE = re.compile(r"([\u4e00-\u9fff]{1,3}?)村(?!社区)|([\u4e00-\u9fff]{2,5}?(?:村)?)社区")
+# A name read apart from its town has a stem of two characters at least: `本村`, `邻村`, `进村` are words.
+CUED_VILLAGE_STEMS = r"([\u4e00-\u9fff]{2,4}?)村(?!社区)|([\u4e00-\u9fff]{2,5}?)社区"
 UPPER_TYPES = frozenset(("province", "city", "county"))
 
 
@@ -94,6 +98,31 @@ def _blocked(applies_to: str, text: str, start: int, end: int) -> bool:
 
 def _stem_blocked(stem: str) -> bool:
     return any(p.search(stem) for p in _blockers().get(("generic", "stem"), ()))
+
+
+@lru_cache(maxsize=None)
+def _village_stopwords() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Common words read like a village or community name: (exact words, endings)."""
+    rows = load_table("place_village_stopwords.tsv")
+    return (frozenset(r["word"] for r in rows if r["match"] == "whole"),
+            tuple(r["word"] for r in rows if r["match"] == "end"))
+
+
+def _common_village_word(name: str) -> bool:
+    whole, endings = _village_stopwords()
+    return name in whole or name.endswith(endings)
+
+
+@lru_cache(maxsize=None)
+def _village_cues() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The cues before a village named apart from its town, and the pattern of a cue plus a name."""
+    cues = sorted({row["cue"] for row in load_table("place_village_cues.tsv")}, key=len, reverse=True)
+    return frozenset(cues), re.compile(f"(?:{'|'.join(map(re.escape, cues))})(?:{CUED_VILLAGE_STEMS})")
+
+
+def _after_cue(s: str, start: int) -> bool:
+    cues, _ = _village_cues()
+    return any(s.endswith(cue, 0, start) for cue in cues)
 
 
 def filter_spans(spans: Iterable[Span]) -> list[Span]:
@@ -289,7 +318,7 @@ def find_places(article: Article, text: Normalized, gazetteer: Gazetteer) -> tup
     chosen.extend(towns)
 
     # 4. villages and communities
-    chosen.extend(_read_villages(s, [item for item in in_order if item[1].villages], chosen, ctx, gazetteer))
+    chosen.extend(_read_villages(text, [item for item in in_order if item[1].villages], chosen, ctx, gazetteer))
 
     return tuple(_mention(article, text, span, gazetteer) for span in filter_spans(chosen))
 
@@ -403,17 +432,40 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _read_villages(s: str, found: list[tuple[tuple[int, int], _Surface]], chosen: list[Span],
+def _town_reaches(text: Normalized, towns: list[Span], chosen: list[Span]) -> list[tuple[int, int, Span]]:
+    """For each town, the stretch after it where a village it holds may be named apart from it: to
+    the end of its sentence or the next place named, whichever comes first."""
+    starts = sorted(span.start for span in chosen)
+    reaches = []
+    for town in towns:
+        end = text.sentence_bounds(town.start, town.end)[1]
+        at = bisect_left(starts, town.end)
+        if at < len(starts):
+            end = min(end, starts[at])
+        if end > town.end:
+            reaches.append((town.end, end, town))
+    return reaches
+
+
+def _reaching_town(reaches: list[tuple[int, int, Span]], start: int, end: int) -> Span | None:
+    return next((town for left, right, town in reaches if left <= start and end <= right), None)
+
+
+def _read_villages(text: Normalized, found: list[tuple[tuple[int, int], _Surface]], chosen: list[Span],
                    ctx: _Context, gazetteer: Gazetteer) -> list[Span]:
-    """Villages and communities among the occurrences that may name one, and those printed right
-    after a town with no row of their own, in text order."""
-    towns = [span for span in chosen if span.type == "town" and span.division is not None]
+    """Villages and communities among the occurrences that may name one, and those with no row of
+    their own printed right after a town or after a cue later in its sentence, in text order."""
+    s = text.text
+    towns = sorted((span for span in chosen if span.type == "town" and span.division is not None), key=_span_start)
     town_keys = {span.division.key for span in towns}
     town_ending = {span.end: span for span in towns}
+    reaches = _town_reaches(text, towns, chosen) if towns else []
     out: list[Span] = []
     covered: set[int] = set()
     for (start, end), read in found:
         before = town_ending.get(start)
+        if before is None and (end - start < SHORT_VILLAGE_NAME or read.common) and _after_cue(s, start):
+            before = _reaching_town(reaches, start, end)  # `新驿镇党委在秦村建立`: its town, apart
         if (end - start < SHORT_VILLAGE_NAME or read.common) and before is None:
             continue  # `东村`, `文明村`: only right after their town
         if _blocked("village", s, start, end) or _crosses(start, end, chosen):
@@ -444,14 +496,27 @@ def _read_villages(s: str, found: list[tuple[tuple[int, int], _Surface]], chosen
         match = GENERIC_VILLAGE.match(s, town.end)
         if match is None:
             continue
-        stem = match.group(1) if match.group(1) is not None else match.group(2)
-        start, end = match.start(), match.end()
-        if not covered.isdisjoint(range(start, end)) or _stem_blocked(stem) or _blocked("generic", s, start, end):
-            continue
-        type_ = "village" if match.group(1) is not None else "community"
-        out.append(Span(start, end, None, type_, s[start:end],
-                        ("town", town.name, town.division.code)))
+        _add_generic(out, covered, s, match, match.start(), town)
+    _, cued = _village_cues()
+    for left, right, town in reaches:  # `<cue><name>村` later in the town's sentence, no row of its own
+        for match in cued.finditer(s, left, right):
+            group = 1 if match.group(1) is not None else 2
+            _add_generic(out, covered, s, match, match.start(group), town)
     return out
+
+
+def _add_generic(out: list[Span], covered: set[int], s: str, match: re.Match[str], start: int, town: Span) -> None:
+    """Adds the `<stem>村` (group 1) or `<stem>社区` (group 2) matched, in `town`, unless it is a
+    gazetteer reading already, a common word or a look-alike."""
+    stem = match.group(1) if match.group(1) is not None else match.group(2)
+    end = match.end()
+    name = s[start:end]
+    if not covered.isdisjoint(range(start, end)) or _stem_blocked(stem) or _common_village_word(name) \
+            or _blocked("generic", s, start, end):
+        return
+    type_ = "village" if match.group(1) is not None else "community"
+    out.append(Span(start, end, None, type_, name, ("town", town.name, town.division.code)))
+    covered.update(range(start, end))
 
 
 def _crosses(start: int, end: int, spans: Iterable[Span]) -> bool:

@@ -160,3 +160,21 @@ def test_organizations_quoted_slogan_is_not_part_of_a_name():
     # a long quoted phrase, or one after no body, stays a stop: only the body before it is named
     assert "梁山县委" in _names("县委“我为群众办实事”工委推动。")
     assert not any("两新" in name for name in _names("聚焦“两新”组织党委建设。"))
+
+
+def test_organizations_zone_short_form_before_head_takes_zone_canonical_name():
+    # a zone's alias (functional_zones.tsv) before a head word names the zone's body by its full name
+    names = _names("太白湖新区管委会印发方案，济宁经开区党工委部署落实。", county="济宁太白湖新区")
+    assert names == {"济宁太白湖新区管委会": "济宁太白湖新区",
+                     "济宁经济技术开发区党工委": "济宁经济技术开发区"}
+
+
+def test_organizations_county_name_before_head_still_kept_as_printed():
+    assert _names("梁山县委部署落实。") == {"梁山县委": "梁山县"}
+
+
+def test_organizations_named_joint_committee_is_a_body_generic_one_is_not():
+    names = _names("镇党委牵头成立果蔬产业联合党委，组建东街商圈联合党委，推动各村成立联合党委。")
+    assert names["果蔬产业联合党委"] == "梁山县"
+    assert names["东街商圈联合党委"] == "梁山县"
+    assert "联合党委" not in names and not any(n.startswith("各村") for n in names)

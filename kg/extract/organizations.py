@@ -261,6 +261,13 @@ def _place_words(city: str | None, province: str | None) -> dict[str, tuple[str,
     return words
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    """The canonical names of the functional zones a city runs like a county (济宁经济技术开发区):
+    a body printed after a zone's short form takes the zone's canonical name."""
+    return frozenset(row["name"] for row in load_table("functional_zones.tsv"))
+
+
 def _county_of_town(code: str | None) -> tuple[str, str] | None:
     if not code:
         return None
@@ -608,7 +615,12 @@ def _resolve(t: str, cand: _Candidate, locality: Locality, places: _PlacesInText
             return []  # a printed place's zone is a place
         if place.type == "province" and place.name in rules.province_alias.values():
             pass
-        return [_Found(cand.start, cand.end, _clean(material), suffix.kind,
+        name = _clean(material)
+        if place.name in _zone_names() and place.start == cand.start and t[place.start:place.end] != place.name:
+            # a zone's short form (经开区党工委, 太白湖新区管委会) stands for its canonical name,
+            # as the zone itself does: 济宁经济技术开发区党工委
+            name = place.name + _clean(rest)
+        return [_Found(cand.start, cand.end, name, suffix.kind,
                        _locality_link(place.type, place.name, place.code))]
     if _generic(material, head_at, rules):
         return []

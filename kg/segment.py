@@ -872,6 +872,16 @@ def _place_cue(anchors: list[_Anchor], stories: dict[int, _Story], g: int, items
     return None
 
 
+def _titles_above_furniture(items: list[_Item]) -> list[_Item]:
+    """The items above the last furniture line of a block that has titles both above and below
+    that line (empty when there is none): the part printed after the story before the block."""
+    kinds = [it.kind for it in items]
+    for f in range(len(kinds) - 1, 0, -1):
+        if kinds[f] == FURNITURE and TITLE in kinds[f + 1:] and TITLE in kinds[:f]:
+            return items[:f]
+    return []
+
+
 def _split_groups(items: list[_Item], markdown: bool) -> tuple[_Group, _Group]:
     """A block read both ways: the group on its top (a headline printed after the story above) and
     the group at its bottom (a headline printed before the story below)."""
@@ -1068,7 +1078,18 @@ def _stories(text: str, lines: _Lines, anchors: list[_Anchor], datelines: frozen
         elif headline_after and before >= 0 and before in stories:
             give(before, _group_after(items, markdown), True, False)
         elif not headline_after and after < len(anchors) and after in stories:
+            above = _titles_above_furniture(items)
+            if above and before in stories and stories[before].headline is None:
+                # page furniture (a footer, a section label) parts the block: the titles above it
+                # close the headline-less story before, printed after its body
+                give(before, _group_after(above, markdown), True, False)
+                items = items[len(above):]
             give(after, _group_before(items, markdown), False, False)
+        elif before in stories and stories[before].headline is None and any(it.kind == TITLE for it in items):
+            # No story follows the block (a photo caption or the page's end does), so it cannot
+            # stand before its story: it is the headline of the headline-less story above it,
+            # printed after the body as a page of mixed layouts does.
+            give(before, _group_after(items, markdown), True, False)
         else:
             orphans.extend(_runs(items, markdown))
     ordered = [stories[i] for i in sorted(stories)]

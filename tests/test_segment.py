@@ -343,3 +343,48 @@ def test_segment_web_metadata_credits_never_replace_the_dateline_credit():
             "本报甲乙讯（记者 吴某 通讯员 钱某）" + BODY)
     (art,) = seg(text)
     assert art.reporters == ("吴某", "钱某")
+
+
+# a page printing its first headline before the story; the stories below carry theirs after the body
+_HEADLINE_ON_TOP = "甲乙开展“红旗支部”创建\n\n本报甲乙讯（通讯员 王某）" + BODY
+_UNTITLED = "\n本报戊己讯（通讯员 周某）" + BODY  # a story whose headline the page lost
+
+
+def test_segment_headline_after_body_before_a_photo_caption():
+    text = (_HEADLINE_ON_TOP + "\n本报丙丁讯（通讯员 李某）" + BODY + "\n新就业群体有了“暖心驿站”\n\n"
+            "近日，某某社区组织党员志愿者为居民开展义诊服务。\n■通讯员 赵某某 摄\n\n"
+            "■本报通讯员 钱某 孙某\n" + BODY + "\n园区党建激活“红色引擎”\n")
+    first, second, photo, feature = seg(text)
+    assert first.headline == "甲乙开展“红旗支部”创建"
+    assert second.headline == "新就业群体有了“暖心驿站”"  # a caption, not a story, follows it
+    assert text[:second.end].endswith("“暖心驿站”")
+    assert (photo.kind, photo.headline) == ("photo", None)
+    assert text[photo.body_start:photo.body_end].startswith("近日，某某社区")
+    assert (feature.kind, feature.headline) == ("feature", "园区党建激活“红色引擎”")  # the page's end follows
+
+
+def test_segment_headline_after_body_before_page_furniture():
+    text = (_HEADLINE_ON_TOP + _UNTITLED + "\n■本报通讯员 钱某 孙某\n" + BODY + "\n园区党建激活“红色引擎”\n\n"
+            "扫描二维码，关注“某某组工”\n")
+    first, untitled, feature = seg(text)
+    assert first.headline == "甲乙开展“红旗支部”创建"
+    assert untitled.headline is None
+    assert feature.headline == "园区党建激活“红色引擎”"
+    assert "二维码" not in text[feature.start:feature.end]
+
+
+def test_segment_headline_after_body_parted_by_furniture_from_the_next_headline():
+    text = (_HEADLINE_ON_TOP + _UNTITLED + "\n■本报通讯员 钱某 孙某\n" + BODY + "\n园区党建激活“红色引擎”\n\n"
+            "乡村振兴先锋\n\n丙丁推行“积分超市”\n\n本报丙丁讯（通讯员 李某）" + BODY)
+    first, untitled, feature, last = seg(text)
+    assert untitled.headline is None
+    assert first.headline == "甲乙开展“红旗支部”创建"
+    assert feature.headline == "园区党建激活“红色引擎”"  # above the section label: the story before's
+    assert last.headline == "丙丁推行“积分超市”"
+
+
+def test_segment_title_before_a_caption_never_replaces_a_headline():
+    text = (_HEADLINE_ON_TOP + "\n某某标题一行\n\n近日，某某社区组织党员志愿者为居民开展义诊服务。\n■通讯员 赵某某 摄\n")
+    first, photo = seg(text)
+    assert first.headline == "甲乙开展“红旗支部”创建"  # it has one already: the loose title stays unclaimed
+    assert photo.kind == "photo"

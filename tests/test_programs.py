@@ -289,3 +289,7 @@ def test_programs_run_by_body_opening_the_programs_own_clause():
     body = "东城街道党工委在新华社区试点“红色楼道”建设，社区党委书记张某带领党员骨干组建“新华帮帮团”，服务居民。"
     orgs = (_org(body, "东城街道党工委", "东城街道党工委"), _org(body, "社区党委", "新华社区党委"))
     assert _run_by(body, *orgs) == {"红色楼道": ["东城街道党工委"], "新华帮帮团": ["新华社区党委"]}
+
+
+def test_programs_service_station_is_a_head_noun():
+    assert _names("街道在各社区建成“红色管家”服务站，就近办理事项。") == ["红色管家服务站"]

@@ -103,12 +103,8 @@ def _name_digest(name: str) -> str:
 
 
 def _mention_ref(source: str, start: int, end: int, type_: str, name: str) -> str:
-    return f"{_ID}mention/{_page_slug(source)}/{start}-{end}-{type_}-{_name_digest(name)}"
-
-
-def mention_iri(source: str, start: int, end: int, type_: str, name: str) -> URIRef:
     """One span can name two entities of a type (省市委: the provincial and the city committee)."""
-    return URIRef(_mention_ref(source, start, end, type_, name))
+    return f"{_ID}mention/{_page_slug(source)}/{start}-{end}-{type_}-{_name_digest(name)}"
 
 
 # ---------------------------------------------------------------- rdflib graphs

@@ -888,14 +888,6 @@ def _split_groups(items: list[_Item], markdown: bool) -> tuple[_Group, _Group]:
     return _group_after(items, markdown), _group_before(items, markdown)
 
 
-def _body_end(lines: list[_Line], lo: int, hi: int, floor: int) -> int:
-    """End of the last body line in lines[lo:hi] (or floor when there is none)."""
-    for i in range(hi - 1, lo - 1, -1):
-        if lines[i].end > floor:
-            return lines[i].end
-    return floor
-
-
 def _fallback(text: str, lines: list[_Line], datelines: frozenset[str]) -> list[_Story]:
     """A page without dateline or byline: one story from its first title and the text after it."""
     kinds = [_kind(ln, datelines) for ln in lines]
